@@ -1,0 +1,72 @@
+"""Django app config and the Open edX plugin wiring (edx-django-utils ``plugin_app`` format)."""
+from django.apps import AppConfig
+
+_LMS = "lms.djangoapp"
+_CMS = "cms.djangoapp"
+_OPENEDX_LEARNING = "openedx_events.learning.signals."
+
+
+def _receiver(func_name, signal_path, sender_path=None):
+    config = {
+        "receiver_func_name": func_name,
+        "signal_path": signal_path,
+        "dispatch_uid": f"lms_automations.{func_name}",
+    }
+    if sender_path:
+        config["sender_path"] = sender_path
+    return config
+
+
+#: Receivers connected by ``connect_plugin_receivers`` in every LMS process (web and Celery workers).
+#: Signals that only exist inside edx-platform are connected by the host backend at ``ready()``
+#: instead, so that the app also loads where they are absent.
+LMS_RECEIVERS = [
+    _receiver("on_registration_completed", _OPENEDX_LEARNING + "STUDENT_REGISTRATION_COMPLETED"),
+    _receiver("on_session_login_completed", _OPENEDX_LEARNING + "SESSION_LOGIN_COMPLETED"),
+    _receiver("on_enrollment_created", _OPENEDX_LEARNING + "COURSE_ENROLLMENT_CREATED"),
+    _receiver("on_enrollment_changed", _OPENEDX_LEARNING + "COURSE_ENROLLMENT_CHANGED"),
+    _receiver("on_unenrollment_completed", _OPENEDX_LEARNING + "COURSE_UNENROLLMENT_COMPLETED"),
+    _receiver("on_persistent_grade_changed", _OPENEDX_LEARNING + "PERSISTENT_GRADE_SUMMARY_CHANGED"),
+    _receiver("on_passing_status_updated", _OPENEDX_LEARNING + "COURSE_PASSING_STATUS_UPDATED"),
+    _receiver("on_certificate_created", _OPENEDX_LEARNING + "CERTIFICATE_CREATED"),
+    _receiver("on_certificate_revoked", _OPENEDX_LEARNING + "CERTIFICATE_REVOKED"),
+    _receiver("on_cohort_membership_changed", _OPENEDX_LEARNING + "COHORT_MEMBERSHIP_CHANGED"),
+    _receiver(
+        "on_block_completion_saved",
+        "django.db.models.signals.post_save",
+        sender_path="completion.models.BlockCompletion",
+    ),
+]
+
+
+class LmsAutomationsConfig(AppConfig):
+    """The ``lms_automations`` plugin app."""
+
+    name = "lms_automations"
+    verbose_name = "Automations"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    plugin_app = {
+        "url_config": {
+            _LMS: {
+                "namespace": "lms_automations",
+                "regex": r"^api/automations/",
+                "relative_path": "urls",
+            },
+        },
+        "settings_config": {
+            _LMS: {
+                "common": {"relative_path": "settings.common"},
+                "test": {"relative_path": "settings.test"},
+                "production": {"relative_path": "settings.production"},
+            },
+            _CMS: {
+                "common": {"relative_path": "settings.common"},
+                "test": {"relative_path": "settings.test"},
+                "production": {"relative_path": "settings.production"},
+            },
+        },
+        "signals_config": {
+            _LMS: {"relative_path": "handlers", "receivers": LMS_RECEIVERS},
+        },
+    }

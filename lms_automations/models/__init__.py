@@ -1,0 +1,28 @@
+"""The plugin's models: definitions, events, runs, learner data and last-known host state."""
+from .automation import Automation, ExitCondition, Step, TestLearner, Trigger
+from .events import CustomEventType, Event
+from .host_state import LearnerCourseState
+from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
+from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
+
+__all__ = [
+    "ActionExecution",
+    "Automation",
+    "CustomEventType",
+    "Event",
+    "ExitCondition",
+    "LearnerCourseState",
+    "LearnerEntry",
+    "LearnerField",
+    "LearnerList",
+    "LearnerTag",
+    "ListMembership",
+    "MarketingConsent",
+    "PointsEntry",
+    "Run",
+    "RunLog",
+    "RunWake",
+    "Step",
+    "TestLearner",
+    "Trigger",
+]

@@ -1,0 +1,168 @@
+"""Runs: one learner's pass through one automation, with its timeline (SPEC §2, §5)."""
+from django.conf import settings
+from django.db import models
+from model_utils import Choices
+from model_utils.models import TimeStampedModel
+
+from .automation import Automation
+from .events import Event
+
+
+class Run(TimeStampedModel):
+    """
+    One learner's pass through one automation.
+
+    .. pii: ``context`` keeps the triggering event's payload for templates (can hold username and
+       e-mail address); ``error`` can quote a rendered value.
+    .. pii_types: username, email_address, other
+    .. pii_retirement: local_api
+    """
+
+    STATUS = Choices(
+        ("pending", "Pending"),
+        ("executing", "Executing"),
+        ("fulfilled", "Fulfilled"),
+        ("converted", "Converted"),
+        ("exited", "Exited"),
+        ("failed", "Failed"),
+        ("failed_silently", "Failed silently"),
+        ("cancelled", "Cancelled"),
+    )
+    OPEN_STATUSES = (STATUS.pending, STATUS.executing)
+
+    automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="runs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=STATUS, default=STATUS.pending)
+    current_step_id = models.CharField(max_length=100, blank=True, default="")
+    trigger_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    context = models.JSONField(default=dict, blank=True)
+    is_test = models.BooleanField(default=False)
+    # Counts step visits, so that a step reached twice (replay, loop) gets a new idempotency key.
+    visit = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Transient failures of the current step.")
+    awaited_event_type = models.CharField(max_length=100, blank=True, default="")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        app_label = "lms_automations"
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # Exit conditions and event waits: the learner's open runs.
+            models.Index(fields=["user", "status"], name="lmsauto_run_learner"),
+            # Learners per step, and "advance everyone waiting at this step".
+            models.Index(fields=["automation", "status", "current_step_id"], name="lmsauto_run_step"),
+        ]
+
+    def __str__(self):
+        return f"run {self.pk} of {self.automation_id} for user {self.user_id} ({self.status})"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class LearnerEntry(models.Model):
+    """
+    A learner's standing in one automation: the row entry policies lock (SPEC §5.3).
+
+    Starting a run locks this row, so two workers handling the same event serialise here and the
+    policy (once, once per period, skip if active, restart, the 60 s guard) is checked once.
+
+    .. no_pii:
+    """
+
+    automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="learner_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry_count = models.PositiveIntegerField(default=0)
+    first_entered_at = models.DateTimeField(null=True, blank=True)
+    last_entered_at = models.DateTimeField(null=True, blank=True)
+    active_run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        app_label = "lms_automations"
+        constraints = [
+            models.UniqueConstraint(fields=["automation", "user"], name="lmsauto_learnerentry_unique"),
+        ]
+
+
+class RunWake(models.Model):
+    """
+    When a run is due to resume (end of a wait, an event wait's timeout, a retry's backoff).
+
+    Only runs that are due at some time have a row, and the tick deletes the rows it claims, so
+    claiming reads a small index on every database (MySQL has no partial indexes).
+
+    .. no_pii:
+    """
+
+    REASON = Choices(("wait", "Wait elapsed"), ("timeout", "Event wait timed out"), ("retry", "Retry after failure"))
+
+    run = models.OneToOneField(Run, on_delete=models.CASCADE, primary_key=True, related_name="wake")
+    due_at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=8, choices=REASON, default=REASON.wait)
+
+    class Meta:
+        app_label = "lms_automations"
+
+
+class RunLog(models.Model):
+    """
+    One line of a run's timeline: what happened at which step and why.
+
+    .. pii: ``message`` and ``detail`` can quote values rendered for the learner (e.g. an address).
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
+
+    KIND = Choices(
+        ("started", "Started"),
+        ("step", "Step reached"),
+        ("action", "Action"),
+        ("branch", "Branch evaluated"),
+        ("wait", "Waiting"),
+        ("resumed", "Resumed"),
+        ("retry", "Retry scheduled"),
+        ("ended", "Ended"),
+        ("error", "Error"),
+        ("staff", "Staff action"),
+    )
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField()
+    step_id = models.CharField(max_length=100, blank=True, default="")
+    kind = models.CharField(max_length=8, choices=KIND)
+    message = models.TextField(blank=True, default="")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        app_label = "lms_automations"
+        ordering = ["run_id", "at", "id"]
+        indexes = [models.Index(fields=["run", "at"], name="lmsauto_runlog_run")]
+
+
+class ActionExecution(TimeStampedModel):
+    """
+    One execution of an action step, keyed by (run, step, visit) so that it happens exactly once
+    (database-local actions) or at least once with the key passed on (external actions).
+
+    .. no_pii:
+    """
+
+    STATUS = Choices(("started", "Started"), ("succeeded", "Succeeded"), ("failed", "Failed"))
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="action_executions")
+    step_id = models.CharField(max_length=100)
+    visit = models.PositiveIntegerField()
+    action = models.CharField(max_length=100)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    status = models.CharField(max_length=9, choices=STATUS, default=STATUS.started)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        app_label = "lms_automations"
+        ordering = ["run_id", "created"]

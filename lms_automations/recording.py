@@ -1,0 +1,54 @@
+"""Recording events: the one write a host signal causes, and the hand-off to the engine.
+
+    record_event("enrollment.created", user_id=7, payload={...}, occurred_at=now,
+                 source=Event.SOURCE.openedx_events, idempotency_key="oev:<metadata id>")
+
+Receivers call this inside the host's request or task transaction. It does one insert (in a
+savepoint, so a failure cannot poison the host's transaction) and, once the host commits, enqueues
+the dispatch. A duplicate key inserts nothing: the same host occurrence is one event. Nothing here
+raises into the caller; an enqueue that fails is retried by the tick's outbox relay.
+"""
+import logging
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from .models import Event
+
+log = logging.getLogger(__name__)
+
+
+def record_event(event_type, *, user_id, payload, occurred_at=None, source, idempotency_key):
+    """Insert an ``Event`` unless its key exists, and dispatch it after commit.
+
+    Returns the idempotency key, or None if the row could not be written. A duplicate is not an
+    error: the dispatch it enqueues finds the event already handled and does nothing.
+    """
+    key = idempotency_key[:255]
+    event = Event(
+        event_type=event_type,
+        user_id=user_id,
+        payload=payload,
+        occurred_at=occurred_at or timezone.now(),
+        source=source,
+        idempotency_key=key,
+    )
+    try:
+        with transaction.atomic():
+            Event.objects.bulk_create([event], ignore_conflicts=True)
+    except DatabaseError:
+        log.exception("lms_automations: could not record %s for user %s", event_type, user_id)
+        return None
+    transaction.on_commit(lambda: enqueue_dispatch(key))
+    return key
+
+
+def enqueue_dispatch(idempotency_key):
+    """Hand an event to the engine through Celery; on failure the outbox relay retries later."""
+    from .conf import get_setting  # pylint: disable=import-outside-toplevel
+    from .tasks import dispatch_event  # pylint: disable=import-outside-toplevel
+
+    try:
+        dispatch_event.apply_async(args=[idempotency_key], queue=get_setting("CELERY_QUEUE"))
+    except Exception:  # pylint: disable=broad-except
+        log.exception("lms_automations: could not enqueue dispatch of event %s; the tick will retry", idempotency_key)

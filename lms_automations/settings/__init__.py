@@ -1,0 +1,1 @@
+"""Plugin settings modules (``plugin_settings(settings)`` each), applied by the host's plugin loader."""

@@ -1,0 +1,36 @@
+"""Default settings of the plugin; operators override any key of ``LMS_AUTOMATIONS``.
+
+The defaults are merged *under* whatever the host already set, so an operator's partial dict keeps
+its values and gains the keys it left out.
+"""
+
+DEFAULTS = {
+    # Dotted path of the host adapter class: everything the plugin asks of the LMS goes through it.
+    "HOST_BACKEND": "lms_automations.host.openedx.OpenEdxHost",
+    # Celery queue of the plugin's tasks. The default is the queue every Tutor LMS worker consumes.
+    "CELERY_QUEUE": "edx.lms.core.default",
+    # A second run of the same automation for the same learner within this many seconds is skipped.
+    "DEDUPE_SECONDS": 60,
+    # How many due runs / undispatched events one tick claims per batch, and per Celery task.
+    "TICK_BATCH_SIZE": 500,
+    "TASK_BATCH_SIZE": 50,
+    # Events still undispatched this long after they were recorded are re-enqueued by the tick.
+    "OUTBOX_RELAY_AFTER_SECONDS": 120,
+    # Outgoing webhooks: private, loopback and link-local addresses are refused unless allowed here.
+    "WEBHOOK_ALLOWED_HOSTS": [],
+    "WEBHOOK_DENIED_HOSTS": [],
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": False,
+    # Open / click tracking of the plugin's own e-mails.
+    "EMAIL_TRACKING": True,
+    # Largest accepted event payload (JSON, bytes).
+    "MAX_PAYLOAD_BYTES": 64 * 1024,
+    # Retention, in days, of ended runs with their timelines, and of dispatched events.
+    "RUN_RETENTION_DAYS": 365,
+    "EVENT_RETENTION_DAYS": 180,
+}
+
+
+def plugin_settings(settings):
+    """Merge the defaults under the host's ``LMS_AUTOMATIONS`` (called with the settings module)."""
+    configured = getattr(settings, "LMS_AUTOMATIONS", None) or {}
+    settings.LMS_AUTOMATIONS = {**DEFAULTS, **configured}

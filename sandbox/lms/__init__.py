@@ -1,0 +1,1 @@
+"""A small stand-in LMS: users, courses, enrolments, completions, grades, certificates, cohorts."""

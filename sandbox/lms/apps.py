@@ -1,0 +1,45 @@
+"""App config of the stand-in LMS."""
+import importlib
+import logging
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+PROJECT_TYPE = "lms.djangoapp"
+
+
+def connect_plugin_receivers():
+    """Connect every plugin's declared receivers, as edx-platform's PluginsConfig.ready() does.
+
+    Unlike edx-platform, a receiver whose signal lives in an LMS module the sandbox does not have
+    (edx-completion listens to the grades app's PROBLEM_WEIGHTED_SCORE_CHANGED) is skipped.
+    """
+    for app_config in apps.get_app_configs():
+        plugin_app = getattr(app_config, "plugin_app", None) or {}
+        signals_config = plugin_app.get("signals_config", {}).get(PROJECT_TYPE)
+        if not signals_config:
+            continue
+        module = importlib.import_module(f"{app_config.name}.{signals_config.get('relative_path', 'signals')}")
+        for receiver in signals_config.get("receivers", []):
+            try:
+                signal = import_string(receiver["signal_path"])
+                sender = import_string(receiver["sender_path"]) if receiver.get("sender_path") else None
+            except ImportError:
+                log.debug("sandbox: no %s here; %s not connected", receiver["signal_path"], app_config.name)
+                continue
+            signal.connect(
+                getattr(module, receiver["receiver_func_name"]),
+                sender=sender,
+                dispatch_uid=receiver.get("dispatch_uid"),
+            )
+
+
+class SandboxLmsConfig(AppConfig):
+    name = "sandbox.lms"
+    label = "sandbox_lms"
+    verbose_name = "Sandbox LMS"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        connect_plugin_receivers()
