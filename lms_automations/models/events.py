@@ -47,6 +47,8 @@ class Event(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     dispatch_status = models.CharField(max_length=10, choices=DISPATCH, default=DISPATCH.pending)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Last time a dispatch task was enqueued by the outbox relay (not by the on-commit hand-off).
+    relayed_at = models.DateTimeField(null=True, blank=True)
     dispatch_note = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:

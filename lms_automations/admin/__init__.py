@@ -1,0 +1,2 @@
+"""Django admin for lms-automations: automations, runs with their timelines, events, learner data."""
+from . import automations, events, learner_data, runs  # noqa: F401  (registers the ModelAdmins)

@@ -1,0 +1,102 @@
+"""Admin of automation definitions: the list course teams start from, and the flow at a glance."""
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
+
+
+class TriggerInline(admin.TabularInline):
+    model = Trigger
+    extra = 0
+    fields = ("position", "event_type", "filter")
+
+
+class ExitConditionInline(admin.TabularInline):
+    model = ExitCondition
+    extra = 0
+    fields = ("position", "event_type", "filter", "outcome")
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    extra = 0
+    fields = ("step_id", "step_type", "kind", "parent", "side", "position", "params", "condition")
+    fk_name = "automation"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A step's parent must be a branch of the same automation.
+        if db_field.name == "parent":
+            kwargs["queryset"] = Step.objects.filter(step_type=Step.TYPE.branch)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TestLearnerInline(admin.TabularInline):
+    model = TestLearner
+    extra = 0
+    raw_id_fields = ("user", "redirect_to")
+
+
+@admin.register(Automation)
+class AutomationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
+    list_filter = ("status", "execution", "entry_policy")
+    search_fields = ("name", "description")
+    readonly_fields = ("flow_outline", "created", "modified")
+    raw_id_fields = ("owner",)
+    inlines = [TriggerInline, StepInline, ExitConditionInline, TestLearnerInline]
+    fieldsets = (
+        (None, {"fields": ("name", "description", "status", "owner")}),
+        ("Scope", {"fields": ("scope_courses", "scope_orgs")}),
+        ("Entry and execution", {"fields": ("entry_policy", "entry_period", "execution")}),
+        ("Flow", {"fields": ("flow_outline",)}),
+        ("Dates", {"fields": ("created", "modified")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("triggers")
+            .annotate(_open_runs=Count("runs", filter=Q(runs__status__in=Run.OPEN_STATUSES)))
+        )
+
+    @admin.display(description="When")
+    def trigger_summary(self, obj):
+        return ", ".join(trigger.event_type for trigger in obj.triggers.all()) or "—"
+
+    @admin.display(description="Learners in flow", ordering="_open_runs")
+    def open_runs(self, obj):
+        return obj._open_runs
+
+    @admin.display(description="Flow")
+    def flow_outline(self, obj):
+        """The step tree as nested lists: what a learner goes through, in order."""
+        if not obj.pk:
+            return "—"
+        steps = list(obj.steps.order_by("side", "position", "pk"))
+        children = {}
+        for step in steps:
+            children.setdefault((step.parent_id, step.side), []).append(step)
+        triggers = format_html_join(", ", "<code>{}</code>", ((t.event_type,) for t in obj.triggers.all()))
+        return format_html(
+            '<div class="lmsauto-flow"><p>When {}</p>{}</div>', triggers, _outline(children, None, "")
+        )
+
+
+def _outline(children, parent_id, side):
+    items = []
+    for step in children.get((parent_id, side), []):
+        if step.step_type == Step.TYPE.branch:
+            items.append(format_html(
+                "<li><strong>{}</strong> — branch<ul><li>yes{}</li><li>no{}</li></ul></li>",
+                step.step_id, _outline(children, step.pk, "yes"), _outline(children, step.pk, "no"),
+            ))
+        else:
+            items.append(format_html(
+                "<li><strong>{}</strong> — {} <code>{}</code></li>", step.step_id, step.step_type, step.kind
+            ))
+    if not items:
+        return format_html("{}", " (nothing)")
+    return format_html("<ol>{}</ol>", format_html_join("", "{}", ((item,) for item in items)))

@@ -1,0 +1,44 @@
+"""Admin of runs: where each learner is in each automation, and the timeline that explains it."""
+from django.contrib import admin
+
+from ..models import ActionExecution, Run, RunLog
+
+
+class RunLogInline(admin.TabularInline):
+    model = RunLog
+    extra = 0
+    can_delete = False
+    fields = ("at", "step_id", "kind", "message", "detail")
+    readonly_fields = fields
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ActionExecutionInline(admin.TabularInline):
+    model = ActionExecution
+    extra = 0
+    can_delete = False
+    fields = ("step_id", "visit", "action", "status", "attempts", "error", "modified")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Run)
+class RunAdmin(admin.ModelAdmin):
+    list_display = ("id", "automation", "user", "status", "current_step_id", "started_at", "ended_at")
+    list_filter = ("status", "automation")
+    search_fields = ("user__username", "user__email", "automation__name")
+    list_select_related = ("automation", "user")
+    raw_id_fields = ("user", "event")
+    readonly_fields = (
+        "automation", "user", "status", "current_step_id", "trigger_position", "event", "context", "is_test",
+        "visit", "attempts", "awaited_event_type", "started_at", "ended_at", "error",
+    )
+    inlines = [RunLogInline, ActionExecutionInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,147 @@
+"""The v1 automation document ⇄ the relational definition (SPEC §3).
+
+``load_document`` writes a checked document into rows (atomically, with every error reported);
+``dump_document`` reads the rows back into the same document, so export → import → export is
+identical. Step ids are kept as given; missing ones are generated from the step's kind.
+"""
+import itertools
+import re
+
+from django.db import transaction
+
+from ..exceptions import InvalidAutomation
+from ..models import Automation, ExitCondition, Step, Trigger
+from .document_checks import FORMAT, check_document
+from .durations import format_duration, parse_duration
+
+
+def load_document(document, *, owner=None, automation=None):
+    """Create (or, given ``automation``, replace the definition of) an automation from ``document``."""
+    errors = check_document(document)
+    if errors:
+        raise InvalidAutomation(errors)
+    with transaction.atomic():
+        if automation is None:
+            automation = Automation(owner=owner)
+        _apply_top_level(automation, document)
+        automation.save()
+        automation.triggers.all().delete()
+        automation.exit_conditions.all().delete()
+        automation.steps.all().delete()
+        Trigger.objects.bulk_create(
+            Trigger(automation=automation, position=index, event_type=item["event"], filter=item.get("filter"))
+            for index, item in enumerate(document["triggers"])
+        )
+        ExitCondition.objects.bulk_create(
+            ExitCondition(
+                automation=automation,
+                position=index,
+                event_type=item["event"],
+                filter=item.get("filter"),
+                outcome=item.get("outcome", ExitCondition.OUTCOME.converted),
+            )
+            for index, item in enumerate(document.get("exit_conditions", []))
+        )
+        ids = _StepIds(document.get("steps", []))
+        _create_steps(automation, document.get("steps", []), parent=None, side="", ids=ids)
+    return automation
+
+
+def _apply_top_level(automation, document):
+    scope = document.get("scope", {})
+    entry = document.get("entry", {})
+    automation.name = document["name"].strip()
+    automation.description = document.get("description", "")
+    automation.scope_courses = list(scope.get("courses", []))
+    automation.scope_orgs = list(scope.get("orgs", []))
+    automation.status = document.get("status") or Automation.STATUS.draft
+    automation.execution = document.get("execution") or Automation.EXECUTION.async_
+    automation.entry_policy = entry.get("policy") or Automation.ENTRY_POLICY.each_time
+    automation.entry_period = parse_duration(entry["period"]) if entry.get("period") else None
+
+
+class _StepIds:
+    """Hands out the given step ids and generates unique ones (``tag-add``, ``tag-add-2``) for the rest."""
+
+    def __init__(self, steps):
+        self.taken = set(_given_ids(steps))
+
+    def take(self, step):
+        if step.get("id"):
+            return step["id"]
+        base = re.sub(r"[^a-z0-9]+", "-", (step.get("action") or step.get("wait") or step["type"]).lower()).strip("-")
+        for number in itertools.count(1):
+            candidate = base if number == 1 else f"{base}-{number}"
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        raise AssertionError("unreachable")
+
+
+def _given_ids(steps):
+    for step in steps:
+        if step.get("id"):
+            yield step["id"]
+        for side in ("yes", "no"):
+            yield from _given_ids(step.get(side, []))
+
+
+def _create_steps(automation, steps, *, parent, side, ids):
+    for position, item in enumerate(steps):
+        step_type = item["type"]
+        step = Step.objects.create(
+            automation=automation,
+            step_id=ids.take(item),
+            step_type=step_type,
+            kind=item.get(step_type, "") if step_type in ("action", "wait") else "",
+            params=item.get("params", {}) if step_type != "branch" else {},
+            condition=item.get("condition") if step_type == "branch" else None,
+            parent=parent,
+            side=side,
+            position=position,
+        )
+        if step_type == "branch":
+            _create_steps(automation, item.get("yes", []), parent=step, side="yes", ids=ids)
+            _create_steps(automation, item.get("no", []), parent=step, side="no", ids=ids)
+
+
+def dump_document(automation):
+    """The v1 document of ``automation``, keys in the order the SPEC shows them."""
+    steps = list(automation.steps.all())
+    children = {}
+    for step in sorted(steps, key=lambda s: (s.side, s.position, s.pk)):
+        children.setdefault((step.parent_id, step.side), []).append(step)
+    return {
+        "format": FORMAT,
+        "name": automation.name,
+        "description": automation.description,
+        "scope": {"courses": list(automation.scope_courses), "orgs": list(automation.scope_orgs)},
+        "status": automation.status,
+        "execution": automation.execution,
+        "entry": {
+            "policy": automation.entry_policy,
+            "period": format_duration(automation.entry_period) if automation.entry_period else None,
+        },
+        "triggers": [{"event": t.event_type, "filter": t.filter} for t in automation.triggers.order_by("position")],
+        "steps": _dump_steps(children, None, ""),
+        "exit_conditions": [
+            {"event": e.event_type, "filter": e.filter, "outcome": e.outcome}
+            for e in automation.exit_conditions.order_by("position")
+        ],
+    }
+
+
+def _dump_steps(children, parent_id, side):
+    dumped = []
+    for step in children.get((parent_id, side), []):
+        if step.step_type == Step.TYPE.branch:
+            dumped.append({
+                "id": step.step_id,
+                "type": "branch",
+                "condition": step.condition,
+                "yes": _dump_steps(children, step.pk, "yes"),
+                "no": _dump_steps(children, step.pk, "no"),
+            })
+        else:
+            dumped.append({"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": step.params})
+    return dumped
