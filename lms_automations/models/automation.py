@@ -115,7 +115,7 @@ class Step(models.Model):
         indexes = [models.Index(fields=["automation", "parent", "side", "position"], name="lmsauto_step_tree")]
 
     def __str__(self):
-        return f"{self.step_id} ({self.step_type} {self.kind})".strip()
+        return f"{self.step_id} ({' '.join(filter(None, (self.step_type, self.kind)))})"
 
 
 class ExitCondition(models.Model):
