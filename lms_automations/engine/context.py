@@ -1,0 +1,75 @@
+"""What a step sees when a learner reaches it: the learner, the event, the course, the run.
+
+Built lazily (a host call only when a step needs it) and as plain data, so templates and conditions
+read the same values and nothing reaches a model or the host's internals.
+"""
+import datetime
+import functools
+import zoneinfo
+
+from django.utils import timezone
+
+from ..host import get_host
+from .templates import render_params
+
+
+class StepContext:
+    """The context of one step for one learner; ``event`` is the run's triggering event payload."""
+
+    def __init__(self, *, user_id, automation=None, run=None, event_type=None, event=None, now=None, host=None):
+        self.user_id = user_id
+        self.automation = automation
+        self.run = run
+        self.event_type = event_type
+        self.event = dict(event or {})
+        self.now = now or timezone.now()
+        self.host = host or get_host()
+
+    @classmethod
+    def for_run(cls, run, *, now=None, host=None):
+        context = run.context or {}
+        return cls(
+            user_id=run.user_id, automation=run.automation, run=run, event_type=context.get("event_type"),
+            event=context.get("event"), now=now, host=host,
+        )
+
+    @functools.cached_property
+    def learner(self):
+        return self.host.get_learner(self.user_id) or {"id": self.user_id}
+
+    @functools.cached_property
+    def course_key(self):
+        return self.event.get("course_key") or _single_scope_course(self.automation)
+
+    @functools.cached_property
+    def course(self):
+        return (self.host.get_course(self.course_key) if self.course_key else None) or {}
+
+    @functools.cached_property
+    def tzinfo(self):
+        """The learner's time zone preference where the host has one, else UTC."""
+        name = self.learner.get("time_zone") if isinstance(self.learner, dict) else None
+        try:
+            return zoneinfo.ZoneInfo(name) if name else datetime.UTC
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return datetime.UTC
+
+    def template_context(self):
+        automation = self.automation
+        return {
+            "learner": self.learner,
+            "event": {**self.event, "type": self.event_type},
+            "course": self.course,
+            "automation": {"id": automation.pk, "name": automation.name} if automation else {},
+            "run": {"id": self.run.pk, "started_at": self.run.started_at} if self.run else {},
+            "now": self.now,
+        }
+
+    def render(self, params, path="params"):
+        """``params`` with templates rendered; raises ``PermanentError`` naming a broken one."""
+        return render_params(params, self.template_context(), path)
+
+
+def _single_scope_course(automation):
+    courses = getattr(automation, "scope_courses", None) or []
+    return courses[0] if len(courses) == 1 else None

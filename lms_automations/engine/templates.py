@@ -1,0 +1,62 @@
+"""Rendering step params as Django templates against the run context (SPEC §3).
+
+Templates see plain data only (dicts, strings, numbers, dates) — never a model or the request — and
+a restricted tag set (``template_library``). Keys ending in ``_html`` are autoescaped; the rest are
+rendered as text. Rendering never raises into the engine: a bad template is a ``PermanentError``
+that names the param, so the step fails with a reason staff can fix.
+"""
+from functools import cache
+
+from django.template import Context, Engine, TemplateSyntaxError
+
+from .errors import PermanentError
+
+_LIBRARY = "lms_automations.engine.template_library"
+
+
+@cache
+def _engine(autoescape):
+    return Engine(builtins=[_LIBRARY], libraries={}, loaders=[], autoescape=autoescape, debug=False)
+
+
+def is_template(value):
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def compile_template(text, *, html=False):
+    """Compile ``text``; raises ``TemplateSyntaxError`` (validation reports it with its path)."""
+    return _engine(bool(html)).from_string(text)
+
+
+def render_params(params, template_context, path="params"):
+    """A copy of ``params`` with every template string rendered."""
+    if isinstance(params, dict):
+        return {key: render_params(value, template_context, f"{path}.{key}") for key, value in params.items()}
+    if isinstance(params, list):
+        return [render_params(value, template_context, f"{path}[{index}]") for index, value in enumerate(params)]
+    if not is_template(params):
+        return params
+    try:
+        template = compile_template(params, html=path.endswith("_html"))
+        return template.render(Context(template_context, autoescape=path.endswith("_html")))
+    except TemplateSyntaxError as exc:
+        raise PermanentError(f"{path}: the template does not compile: {exc}") from exc
+    except Exception as exc:  # pylint: disable=broad-except
+        raise PermanentError(f"{path}: the template failed to render: {exc}") from exc
+
+
+def template_errors(params, path="params"):
+    """``[{"path", "message"}]`` for every template in ``params`` that does not compile."""
+    errors = []
+    if isinstance(params, dict):
+        for key, value in params.items():
+            errors.extend(template_errors(value, f"{path}.{key}"))
+    elif isinstance(params, list):
+        for index, value in enumerate(params):
+            errors.extend(template_errors(value, f"{path}[{index}]"))
+    elif is_template(params):
+        try:
+            compile_template(params, html=path.endswith("_html"))
+        except TemplateSyntaxError as exc:
+            errors.append({"path": path, "message": f"the template does not compile: {exc}"})
+    return errors

@@ -1,0 +1,104 @@
+"""The interface between the engine and the LMS.
+
+The engine knows nothing about Open edX; this class is all it may ask. Keys travel as strings.
+Methods that read return plain data (dicts, lists, numbers, datetimes); methods that act raise
+``engine.errors.PermanentError`` / ``TransientError`` with a message a course team understands.
+A backend that cannot do something raises ``PermanentError`` naming what is missing.
+"""
+from ..engine.errors import PermanentError
+
+
+class HostBackend:
+    """Base class of host backends; every method must be overridden by a complete backend."""
+
+    name = "abstract"
+
+    def _missing(self, what):
+        raise PermanentError(f"the {self.name} host backend cannot {what}")
+
+    # --- learners -------------------------------------------------------------------------------
+    def get_learner(self, user_id):
+        """``{"id", "username", "email", "name", "first_name", "last_name", "language", "country",
+        "time_zone", "date_joined", "last_login", "is_active"}`` or None if there is no such learner."""
+        self._missing("read learners")
+
+    def is_marketable(self, user_id):
+        """The host's own marketing consent (True / False), or None when the host records none."""
+        return None
+
+    def staff_course_keys(self, user):
+        """Course keys whose staff ``user`` is (None means all: a global staff member)."""
+        self._missing("read course staff roles")
+
+    # --- courses --------------------------------------------------------------------------------
+    def get_course(self, course_key):
+        """``{"course_key", "display_name", "org", "start", "end"}`` or None."""
+        self._missing("read courses")
+
+    def get_course_outline(self, course_key):
+        """Units (lessons) in order: ``[{"key", "display_name", "blocks": [block keys]}]``."""
+        self._missing("read course outlines")
+
+    # --- enrolments -----------------------------------------------------------------------------
+    def get_enrollment(self, user_id, course_key):
+        """``{"mode", "is_active", "created"}`` or None."""
+        self._missing("read enrolments")
+
+    def enroll(self, user_id, course_key, mode, *, force=False):
+        self._missing("enrol learners")
+
+    def unenroll(self, user_id, course_key):
+        self._missing("unenrol learners")
+
+    def change_mode(self, user_id, course_key, mode):
+        self._missing("change enrolment modes")
+
+    def access_expires_at(self, user_id, course_key):
+        """When the learner's access to the course ends (audit expiry, else course end), or None."""
+        self._missing("read access expiry")
+
+    def upgrade_deadline(self, user_id, course_key):
+        self._missing("read upgrade deadlines")
+
+    # --- progress, grades, certificates ---------------------------------------------------------
+    def completed_blocks(self, user_id, course_key):
+        """The set of block keys the learner has completed."""
+        self._missing("read completions")
+
+    def mark_blocks_complete(self, user_id, course_key, block_keys):
+        self._missing("mark blocks complete")
+
+    def last_activity(self, user_id, course_key):
+        self._missing("read learner activity")
+
+    def get_grade(self, user_id, course_key):
+        """``{"percent" (0–100), "letter_grade", "passed"}`` or None."""
+        self._missing("read grades")
+
+    def get_certificate(self, user_id, course_key):
+        """``{"status", "mode", "grade", "download_url"}`` or None."""
+        self._missing("read certificates")
+
+    def generate_certificate(self, user_id, course_key, *, allowlist=False):
+        self._missing("generate certificates")
+
+    def extend_due_dates(self, user_id, course_key, days, block_keys=None):
+        self._missing("extend due dates")
+
+    # --- cohorts --------------------------------------------------------------------------------
+    def get_cohort(self, user_id, course_key):
+        self._missing("read cohorts")
+
+    def add_to_cohort(self, user_id, course_key, cohort):
+        self._missing("add learners to cohorts")
+
+    def remove_from_cohort(self, user_id, course_key, cohort):
+        self._missing("remove learners from cohorts")
+
+    # --- messages -------------------------------------------------------------------------------
+    def send_email(self, *, to_user_id=None, to_address=None, subject, body_html, body_text="", from_email=None,
+                   reply_to=None, message_id, transactional):
+        self._missing("send e-mail")
+
+    def send_notification(self, user_id, course_key, notification_type, context):
+        self._missing("send in-platform notifications")
