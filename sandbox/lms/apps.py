@@ -35,6 +35,21 @@ def connect_plugin_receivers():
             )
 
 
+def register_default_tracker():
+    """Give event-tracking its default tracker, as the LMS does at start-up.
+
+    edx-completion writes a tracking log on every ``submit_completion`` and fails without a tracker.
+    Backends come from ``EVENT_TRACKING_BACKENDS`` (none by default: the logs go nowhere).
+    """
+    from eventtracking import tracker
+    from eventtracking.django.django_tracker import DjangoTracker
+
+    try:
+        tracker.get_tracker()
+    except KeyError:
+        tracker.register_tracker(DjangoTracker())
+
+
 class SandboxLmsConfig(AppConfig):
     name = "sandbox.lms"
     label = "sandbox_lms"
@@ -42,4 +57,5 @@ class SandboxLmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        register_default_tracker()
         connect_plugin_receivers()

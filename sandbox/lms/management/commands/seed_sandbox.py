@@ -1,0 +1,99 @@
+"""``./manage.py seed_sandbox``: demo courses and learners for the sandbox LMS (idempotent).
+
+Rows are made through ``create_course`` / ``create_learner``, which send no learner event: the seed
+stands for data the LMS had before the plugin was installed. What exists already is left untouched.
+"""
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from sandbox.lms import services
+from sandbox.lms.models import Course
+
+#: key, display name, modes, start and end (days from today, or fixed datetimes), outline (None: default)
+COURSES = [
+    {
+        "key": "course-v1:Demo+W1+2026",
+        "display_name": "Welcome to Open edX",
+        "modes": ("audit", "verified"),
+        "start": datetime(2026, 1, 5, tzinfo=UTC),
+        "end": None,
+        "units": None,
+    },
+    {
+        "key": "course-v1:Demo+PY101+2026",
+        "display_name": "Python for Everyone",
+        "modes": ("audit", "verified"),
+        "start": -30,
+        "end": 60,
+        "units": [
+            ["html:syllabus", "video:setup"],
+            ["video:variables", "problem:variables-quiz"],
+            ["video:loops", "html:loops-notes", "problem:loops-quiz"],
+            ["problem:final-exam"],
+        ],
+    },
+    {
+        "key": "course-v1:Demo+DS201+2027",
+        "display_name": "Data Storytelling",
+        "modes": ("audit", "verified"),
+        "start": 14,
+        "end": 120,
+        "units": [["html:intro", "video:charts"], ["problem:project"]],
+    },
+]
+
+LEARNERS = [
+    {"username": "ada", "name": "Ada Lovelace", "language": "en", "country": "GB",
+     "time_zone": "Europe/London", "year_of_birth": 1990, "is_marketable": True},
+    {"username": "grace", "name": "Grace Hopper", "language": "en", "country": "US",
+     "time_zone": "America/New_York", "year_of_birth": 1986, "is_marketable": True},
+    {"username": "alan", "name": "Alan Turing", "language": "en", "country": "GB",
+     "time_zone": "Europe/London", "year_of_birth": 1992, "is_marketable": False},
+    {"username": "katherine", "name": "Katherine Johnson", "language": "en", "country": "US",
+     "time_zone": "America/Chicago", "year_of_birth": 1995, "is_marketable": True},
+    {"username": "mateo", "name": "Mateo García", "language": "es", "country": "MX",
+     "time_zone": "America/Mexico_City", "year_of_birth": 2001},
+]
+
+
+def _when(value, today):
+    if value is None or isinstance(value, datetime):
+        return value
+    return today + timedelta(days=value)
+
+
+class Command(BaseCommand):
+    help = "Create the sandbox's demo courses and learners (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        today = dj_timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        for spec in COURSES:
+            if Course.objects.filter(course_key=spec["key"]).exists():
+                self.stdout.write(f"course {spec['key']} already there")
+                continue
+            course = services.create_course(
+                spec["key"],
+                units=spec["units"],
+                modes=spec["modes"],
+                start=_when(spec["start"], today),
+                end=_when(spec["end"], today),
+            )
+            course.display_name = spec["display_name"]
+            course.save(update_fields=["display_name", "modified"])
+            blocks = len(course.block_keys())
+            self.stdout.write(f"created course {course.course_key} “{course.display_name}” ({blocks} blocks)")
+
+        users = get_user_model().objects
+        for spec in LEARNERS:
+            profile = dict(spec)
+            username = profile.pop("username")
+            if users.filter(username=username).exists():
+                self.stdout.write(f"learner {username} already there")
+                continue
+            user = services.create_learner(username, **profile)
+            self.stdout.write(f"created learner {user.username} <{user.email}> ({profile['time_zone']})")
