@@ -1,0 +1,206 @@
+"""The sandbox's host backend: the plugin's host adapter over the stand-in LMS.
+
+It answers from the sandbox models and acts through ``sandbox.lms.services``, so actions emit the
+same signals a real LMS would (an enrolment made by an automation is seen by other automations).
+"""
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from opaque_keys import InvalidKeyError
+
+from lms_automations.engine.errors import PermanentError
+from lms_automations.host.base import HostBackend
+from lms_automations.messages import send_ace_email
+
+from . import models, services
+
+FREE_MODES = ("audit", "honor")
+#: Like Open edX's course duration limits: audit access lasts this long after enrolment.
+AUDIT_ACCESS_WEEKS = 4
+
+
+def _user(user_id):
+    try:
+        return get_user_model().objects.get(pk=user_id)
+    except get_user_model().DoesNotExist:
+        raise PermanentError(f"there is no learner with id {user_id}") from None
+
+
+def _course(course_key):
+    try:
+        return services.get_course(course_key)
+    except models.Course.DoesNotExist:
+        raise PermanentError(f"the LMS has no course {course_key}") from None
+    except InvalidKeyError as exc:
+        raise PermanentError(f"{course_key!r} is not a course key") from exc
+
+
+class SandboxHost(HostBackend):
+    name = "sandbox"
+
+    # --- learners -------------------------------------------------------------------------------
+    def get_learner(self, user_id):
+        user = get_user_model().objects.filter(pk=user_id).select_related("profile").first()
+        if user is None:
+            return None
+        profile = getattr(user, "profile", None)
+        return {
+            "id": user.pk, "username": user.username, "email": user.email,
+            "name": getattr(profile, "name", "") or user.get_full_name(),
+            "first_name": user.first_name, "last_name": user.last_name,
+            "language": getattr(profile, "language", ""), "country": getattr(profile, "country", ""),
+            "time_zone": getattr(profile, "time_zone", ""), "date_joined": user.date_joined,
+            "last_login": user.last_login, "is_active": user.is_active,
+        }
+
+    def is_marketable(self, user_id):
+        value = (
+            models.UserAttribute.objects.filter(user_id=user_id, name="is_marketable")
+            .values_list("value", flat=True)
+            .first()
+        )
+        return None if value is None else value.lower() == "true"
+
+    def staff_course_keys(self, user):
+        return None if user.is_superuser else set()
+
+    # --- courses --------------------------------------------------------------------------------
+    def get_course(self, course_key):
+        course = models.Course.objects.filter(course_key=str(course_key)).first()
+        if course is None:
+            return None
+        return {"course_key": course.course_key, "display_name": course.display_name, "org": course.org,
+                "start": course.start, "end": course.end}
+
+    def get_course_outline(self, course_key):
+        course = _course(course_key)
+        return [
+            {"key": unit.usage_key, "display_name": unit.display_name,
+             "blocks": [block.usage_key for block in unit.blocks.all()]}
+            for unit in course.units.prefetch_related("blocks")
+        ]
+
+    # --- enrolments -----------------------------------------------------------------------------
+    def get_enrollment(self, user_id, course_key):
+        row = models.CourseEnrollment.objects.filter(user_id=user_id, course__course_key=str(course_key)).first()
+        return None if row is None else {"mode": row.mode, "is_active": row.is_active, "created": row.created}
+
+    def enroll(self, user_id, course_key, mode, *, force=False):
+        course = _course(course_key)
+        current = self.get_enrollment(user_id, course_key)
+        if current and current["is_active"] and current["mode"] not in FREE_MODES and mode in FREE_MODES:
+            return current  # an existing paid enrolment is never downgraded
+        if course.end and course.end < timezone.now() and not force:
+            raise PermanentError(f"enrolment in {course_key} is closed: the course ended on {course.end:%Y-%m-%d}")
+        try:
+            services.enroll(_user(user_id), course_key, mode=mode)
+        except services.InvalidMode as exc:
+            raise PermanentError(f"{course_key} does not offer the {mode!r} mode") from exc
+        return self.get_enrollment(user_id, course_key)
+
+    def unenroll(self, user_id, course_key):
+        _course(course_key)
+        services.unenroll(_user(user_id), course_key)
+
+    def change_mode(self, user_id, course_key, mode):
+        if not self.get_enrollment(user_id, course_key):
+            raise PermanentError(f"the learner is not enrolled in {course_key}")
+        try:
+            services.change_mode(_user(user_id), course_key, mode)
+        except services.InvalidMode as exc:
+            raise PermanentError(f"{course_key} does not offer the {mode!r} mode") from exc
+
+    def access_expires_at(self, user_id, course_key):
+        course = _course(course_key)
+        enrollment = self.get_enrollment(user_id, course_key)
+        if enrollment and enrollment["mode"] == "audit" and "verified" in course.modes:
+            start = max(filter(None, (enrollment["created"], course.start)))
+            expiry = start + datetime.timedelta(weeks=AUDIT_ACCESS_WEEKS)
+            return min(expiry, course.end) if course.end else expiry
+        return course.end
+
+    def upgrade_deadline(self, user_id, course_key):
+        course = _course(course_key)
+        return course.end - datetime.timedelta(days=10) if course.end else None
+
+    # --- progress, grades, certificates ---------------------------------------------------------
+    def completed_blocks(self, user_id, course_key):
+        from completion.models import BlockCompletion  # pylint: disable=import-outside-toplevel
+
+        keys = BlockCompletion.objects.filter(
+            user_id=user_id, context_key=str(course_key), completion__gte=1.0
+        ).values_list("block_key", flat=True)
+        return {str(key) for key in keys}
+
+    def mark_blocks_complete(self, user_id, course_key, block_keys):
+        user = _user(user_id)
+        known = {str(key) for key in _course(course_key).block_keys()}
+        unknown = [str(key) for key in block_keys if str(key) not in known]
+        if unknown:
+            raise PermanentError(f"not blocks of {course_key}: {', '.join(unknown)}")
+        for block_key in block_keys:
+            services.complete_block(user, block_key)
+
+    def last_activity(self, user_id, course_key):
+        rows = models.UserActivity.objects.filter(user_id=user_id, course_key=str(course_key))
+        last = rows.order_by("-date").values_list("date", flat=True).first()
+        return None if last is None else datetime.datetime.combine(last, datetime.time(), tzinfo=datetime.UTC)
+
+    def get_grade(self, user_id, course_key):
+        grade = models.PersistentCourseGrade.objects.filter(
+            user_id=user_id, course__course_key=str(course_key)).first()
+        if grade is None:
+            return None
+        return {"percent": round(grade.percent_grade * 100, 2), "letter_grade": grade.letter_grade,
+                "passed": grade.passed_timestamp is not None}
+
+    def get_certificate(self, user_id, course_key):
+        cert = models.GeneratedCertificate.objects.filter(
+            user_id=user_id, course__course_key=str(course_key)).first()
+        if cert is None:
+            return None
+        return {"status": cert.status, "mode": cert.mode, "grade": cert.grade, "download_url": cert.download_url}
+
+    def generate_certificate(self, user_id, course_key, *, allowlist=False):
+        grade = self.get_grade(user_id, course_key)
+        if not allowlist and not (grade and grade["passed"]):
+            raise PermanentError("the learner has not passed, so no certificate was generated (allowlist bypasses)")
+        services.award_certificate(_user(user_id), course_key)
+
+    def extend_due_dates(self, user_id, course_key, days, block_keys=None):
+        raise PermanentError("the sandbox LMS has no due dates to extend")
+
+    # --- cohorts --------------------------------------------------------------------------------
+    def get_cohort(self, user_id, course_key):
+        return (
+            models.CohortMembership.objects.filter(user_id=user_id, course__course_key=str(course_key))
+            .values_list("name", flat=True)
+            .first()
+        )
+
+    def add_to_cohort(self, user_id, course_key, cohort):
+        _course(course_key)
+        services.join_cohort(_user(user_id), course_key, cohort)
+
+    def remove_from_cohort(self, user_id, course_key, cohort):
+        deleted, _ = models.CohortMembership.objects.filter(
+            user_id=user_id, course__course_key=str(course_key), name=cohort).delete()
+        if not deleted:
+            raise PermanentError(f"the learner is not in the cohort {cohort!r} of {course_key}")
+
+    # --- messages -------------------------------------------------------------------------------
+    def send_email(self, *, to_user_id=None, to_address=None, subject, body_html, body_text="", from_email=None,
+                   reply_to=None, message_id, transactional):
+        learner = self.get_learner(to_user_id) if to_user_id else None
+        address = to_address or (learner or {}).get("email")
+        if not address:
+            raise PermanentError("the recipient has no e-mail address")
+        send_ace_email(
+            user_id=to_user_id, address=address, subject=subject, body_html=body_html, body_text=body_text,
+            from_email=from_email, reply_to=reply_to, message_id=message_id, transactional=transactional,
+            language=(learner or {}).get("language") or None,
+        )
+
+    def send_notification(self, user_id, course_key, notification_type, context):
+        raise PermanentError("the sandbox LMS has no in-platform notifications")
