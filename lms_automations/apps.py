@@ -70,3 +70,7 @@ class LmsAutomationsConfig(AppConfig):
             _LMS: {"relative_path": "handlers", "receivers": LMS_RECEIVERS},
         },
     }
+
+    def ready(self):
+        # Definition edits must reach the cached trigger index of every worker.
+        from .engine import trigger_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import

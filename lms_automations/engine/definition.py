@@ -11,6 +11,7 @@ from django.db import transaction
 
 from ..exceptions import InvalidAutomation
 from ..models import Automation, ExitCondition, Step, Trigger
+from . import trigger_index
 from .document_checks import FORMAT, check_document
 from .durations import format_duration, parse_duration
 
@@ -44,6 +45,8 @@ def load_document(document, *, owner=None, automation=None):
         )
         ids = _StepIds(document.get("steps", []))
         _create_steps(automation, document.get("steps", []), parent=None, side="", ids=ids)
+        transaction.on_commit(trigger_index.invalidate)
+    trigger_index.invalidate()
     return automation
 
 

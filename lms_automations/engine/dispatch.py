@@ -1,8 +1,9 @@
 """Dispatching a recorded event to the engine.
 
-Dispatch claims the event row (so a duplicate enqueue or a parallel relay does nothing), hands it to
-matching, and marks it dispatched in the same transaction: an event is handled exactly once, and one
-whose dispatch crashed stays undispatched for the outbox relay.
+Dispatch locks the event row (so a duplicate enqueue or a parallel relay does nothing), matches it
+(exits, event waits, triggers) and marks it dispatched in one transaction: an event is handled once,
+and one whose dispatch crashed stays undispatched for the outbox relay. The runs it started or
+resumed are advanced after that commit.
 """
 import logging
 
@@ -10,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Event
+from .matching import match_event
+from .stepping import advance_run, claim_run
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +27,23 @@ def dispatch_event(idempotency_key):
         )
         if event is None:
             return False
-        handle_event(event)
+        ready = handle_event(event)
         if event.dispatch_status == Event.DISPATCH.pending:
             event.dispatch_status = Event.DISPATCH.dispatched
         event.dispatched_at = timezone.now()
         event.save(update_fields=["dispatch_status", "dispatched_at", "dispatch_note"])
+    advance_runs([run.pk for run in ready])
     return True
 
 
 def handle_event(event):
-    """Match the event against exit conditions and triggers (the engine's matching stage)."""
-    log.debug("lms_automations: dispatched %s", event)
+    """The engine's matching stage; returns the runs to advance once the dispatch commits."""
+    return match_event(event)
+
+
+def advance_runs(run_ids):
+    """Claim and advance runs that are due now (a run someone else holds is skipped)."""
+    for run_id in run_ids:
+        run = claim_run(run_id)
+        if run is not None:
+            advance_run(run)

@@ -35,3 +35,12 @@ class TransientError(StepError):
     def __init__(self, message, *, detail=None, retry_after=None):
         super().__init__(message, detail=detail)
         self.retry_after = retry_after
+
+
+class EndRun(Exception):
+    """Not a failure: the flow says this learner's run ends here (e.g. a date already passed)."""
+
+    def __init__(self, message, *, status="exited"):
+        super().__init__(message)
+        self.message = message
+        self.status = status

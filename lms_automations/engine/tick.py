@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import get_setting
-from ..models import Event
+from ..models import Event, RunWake
 from ..recording import enqueue_dispatch
 
 log = logging.getLogger(__name__)
@@ -21,16 +21,18 @@ log = logging.getLogger(__name__)
 class TickReport:
     """What one tick did, for the command's output and for tests."""
 
+    resumed_runs: int = 0
     relayed_events: int = 0
 
     def __str__(self):
-        return f"relayed {self.relayed_events} undispatched event(s)"
+        return f"resumed {self.resumed_runs} due run(s), relayed {self.relayed_events} undispatched event(s)"
 
 
 def run_tick(now=None):
     """One pass of every periodic duty."""
     now = now or timezone.now()
     report = TickReport()
+    report.resumed_runs = claim_due_runs(now)
     report.relayed_events = relay_undispatched_events(now)
     return report
 
@@ -65,3 +67,46 @@ def relay_undispatched_events(now, limit=None):
     if relayed:
         log.info("lms_automations: relayed %d undispatched event(s)", relayed)
     return relayed
+
+
+def claim_due_runs(now, limit=None):
+    """Lease every run that is due and hand them to workers in batches; returns how many.
+
+    Claiming locks due wake rows with SKIP LOCKED and pushes their due time to the end of a lease in
+    the same transaction, so ticks running in parallel never claim the same run twice. The lease
+    end is the token the resume task must present.
+    """
+    limit = limit or get_setting("TICK_BATCH_SIZE")
+    batch_size = get_setting("TASK_BATCH_SIZE")
+    lease_until = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
+    claimed = 0
+    while True:
+        with transaction.atomic():
+            run_ids = list(
+                RunWake.objects.select_for_update(skip_locked=True)
+                .filter(due_at__lte=now)
+                .order_by("due_at")
+                .values_list("run_id", flat=True)[:limit]
+            )
+            if not run_ids:
+                break
+            # The reason (wait over, timeout, retry) is kept: the resume acts on it.
+            RunWake.objects.filter(run_id__in=run_ids).update(due_at=lease_until)
+        token = lease_until.isoformat()
+        for start in range(0, len(run_ids), batch_size):
+            enqueue_resume(run_ids[start:start + batch_size], token)
+        claimed += len(run_ids)
+        if len(run_ids) < limit:
+            break
+    return claimed
+
+
+def enqueue_resume(run_ids, token):
+    """One Celery task per batch of runs (a task per tiny step would cost more than the step)."""
+    from ..tasks import resume_runs  # pylint: disable=import-outside-toplevel
+
+    try:
+        resume_runs.apply_async(args=[list(run_ids), token], queue=get_setting("CELERY_QUEUE"))
+    except Exception:  # pylint: disable=broad-except
+        # The lease runs out and the next tick claims these runs again.
+        log.exception("lms_automations: could not enqueue %d due run(s)", len(run_ids))

@@ -98,7 +98,12 @@ class RunWake(models.Model):
     .. no_pii:
     """
 
-    REASON = Choices(("wait", "Wait elapsed"), ("timeout", "Event wait timed out"), ("retry", "Retry after failure"))
+    REASON = Choices(
+        ("start", "Ready to run"),
+        ("wait", "Wait elapsed"),
+        ("timeout", "Event wait timed out"),
+        ("retry", "Retry after failure"),
+    )
 
     run = models.OneToOneField(Run, on_delete=models.CASCADE, primary_key=True, related_name="wake")
     due_at = models.DateTimeField(db_index=True)

@@ -14,6 +14,13 @@ DEFAULTS = {
     # How many due runs / undispatched events one tick claims per batch, and per Celery task.
     "TICK_BATCH_SIZE": 500,
     "TASK_BATCH_SIZE": 50,
+    # Transient step failures are retried after RETRY_BASE_SECONDS, doubling up to the cap, and the
+    # run fails after RETRY_MAX_ATTEMPTS attempts. A run never retries forever.
+    "RETRY_MAX_ATTEMPTS": 6,
+    "RETRY_BASE_SECONDS": 60,
+    "RETRY_MAX_DELAY_SECONDS": 6 * 3600,
+    # A worker advancing a run holds it this long; if the worker dies, the tick resumes it after.
+    "RUN_LEASE_SECONDS": 900,
     # Events still undispatched this long after they were recorded are re-enqueued by the tick.
     "OUTBOX_RELAY_AFTER_SECONDS": 120,
     # Outgoing webhooks: private, loopback and link-local addresses are refused unless allowed here.

@@ -1,0 +1,143 @@
+"""Starting and ending runs: entry policies, the dedupe guard, wake-ups and the timeline.
+
+Entry is decided under a lock on the learner's ``LearnerEntry`` row for the automation, so two
+workers that receive the same event at once start one run (SPEC §5.3).
+"""
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..conf import get_setting
+from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake
+from ..recording import record_event
+from .flow import first_step_id
+
+log = logging.getLogger(__name__)
+ENDED_STATUSES = (
+    Run.STATUS.fulfilled, Run.STATUS.converted, Run.STATUS.exited, Run.STATUS.failed,
+    Run.STATUS.failed_silently, Run.STATUS.cancelled,
+)
+
+
+def add_log(run, kind, message, *, step_id="", detail=None, at=None):
+    return RunLog.objects.create(
+        run=run, kind=kind, message=message, step_id=step_id or "", detail=detail or {}, at=at or timezone.now()
+    )
+
+
+def entry_refusal(automation, entry, now):
+    """Why the entry policy keeps the learner out now (None when they may enter)."""
+    dedupe = datetime.timedelta(seconds=get_setting("DEDUPE_SECONDS"))
+    if entry.last_entered_at and now - entry.last_entered_at < dedupe:
+        return f"entered less than {int(dedupe.total_seconds())} s ago"
+    policy = automation.entry_policy
+    if policy == Automation.ENTRY_POLICY.once and entry.entry_count:
+        return "the automation runs once per learner, and this learner has been in it"
+    if policy == Automation.ENTRY_POLICY.once_per and entry.last_entered_at and automation.entry_period:
+        if now - entry.last_entered_at < automation.entry_period:
+            return "the learner entered within the automation's once-per period"
+    if policy == Automation.ENTRY_POLICY.skip_if_active and _open_run(entry):
+        return "the learner is already in this automation"
+    return None
+
+
+def _open_run(entry):
+    run = entry.active_run
+    return run if run is not None and run.status in Run.OPEN_STATUSES else None
+
+
+def _locked_entry(automation, user_id):
+    try:
+        with transaction.atomic():
+            LearnerEntry.objects.get_or_create(automation=automation, user_id=user_id)
+    except IntegrityError:
+        pass  # another worker created it between our read and insert: it exists now
+    return LearnerEntry.objects.select_for_update().select_related("active_run").get(
+        automation=automation, user_id=user_id
+    )
+
+
+def start_run(automation, user_id, *, event=None, trigger_position=None, now=None, is_test=False, started_by=None):
+    """Start a run if the entry policy allows; returns ``(run, None)`` or ``(None, reason)``.
+
+    Must be called inside a transaction; the new run is due at once (a ``RunWake``), so a crash
+    before it is advanced loses nothing: the tick picks it up.
+    """
+    now = now or timezone.now()
+    entry = _locked_entry(automation, user_id)
+    reason = entry_refusal(automation, entry, now) if started_by is None else None
+    if started_by is not None and automation.entry_policy == Automation.ENTRY_POLICY.once and entry.entry_count:
+        reason = "the automation runs once per learner, and this learner has been in it"
+    if reason:
+        return None, reason
+    previous = _open_run(entry)
+    if previous is not None:
+        if automation.entry_policy != Automation.ENTRY_POLICY.restart and started_by is None:
+            previous = None  # each_time / once_per: runs may overlap
+        else:
+            end_run(previous, Run.STATUS.exited, "restarted: the learner entered the automation again", now=now)
+    run = Run.objects.create(
+        automation=automation,
+        user_id=user_id,
+        status=Run.STATUS.pending,
+        current_step_id=first_step_id(automation.pk) or "",
+        trigger_position=trigger_position,
+        event=event,
+        context={
+            "event_type": event.event_type if event else None,
+            "event": dict(event.payload) if event else {},
+            "event_id": event.pk if event else None,
+        },
+        is_test=is_test,
+        started_at=now,
+    )
+    entry.entry_count += 1
+    entry.first_entered_at = entry.first_entered_at or now
+    entry.last_entered_at = now
+    entry.active_run = run
+    entry.save()
+    how = (f"started by {started_by}" if started_by else
+           f"started by {event.event_type} (trigger {trigger_position + 1})" if event else "started")
+    add_log(run, RunLog.KIND.started, how, at=now, detail={"event_id": event.pk if event else None})
+    schedule_wake(run, now, RunWake.REASON.start)
+    return run, None
+
+
+def schedule_wake(run, due_at, reason):
+    RunWake.objects.update_or_create(run=run, defaults={"due_at": due_at, "reason": reason})
+
+
+def end_run(run, status, message, *, now=None, step_id="", detail=None):
+    """End a run with ``status``; emits ``automation.finished`` and finishes a deleted automation."""
+    now = now or timezone.now()
+    run.status = status
+    run.ended_at = now
+    run.awaited_event_type = ""
+    if status in (Run.STATUS.failed, Run.STATUS.failed_silently):
+        run.error = message
+    run.save(update_fields=["status", "ended_at", "awaited_event_type", "error", "modified"])
+    RunWake.objects.filter(run=run).delete()
+    LearnerEntry.objects.filter(active_run=run).update(active_run=None)
+    kind = RunLog.KIND.error if status in (Run.STATUS.failed, Run.STATUS.failed_silently) else RunLog.KIND.ended
+    add_log(run, kind, message, step_id=step_id or run.current_step_id, detail={"status": status, **(detail or {})},
+            at=now)
+    record_event(
+        "automation.finished",
+        user_id=run.user_id,
+        payload={"user_id": run.user_id, "automation_id": run.automation_id, "outcome": status},
+        occurred_at=now,
+        source=Event.SOURCE.plugin,
+        idempotency_key=f"automation.finished:{run.pk}:{run.visit}",
+    )
+    _remove_finished_automation(run.automation_id)
+
+
+def _remove_finished_automation(automation_id):
+    """A deleted automation (``finishing``) is removed once its last learner is through."""
+    automation = Automation.objects.filter(pk=automation_id, status=Automation.STATUS.finishing).first()
+    if automation and not automation.runs.filter(status__in=Run.OPEN_STATUSES).exists():
+        transaction.on_commit(lambda: Automation.objects.filter(
+            pk=automation_id, status=Automation.STATUS.finishing).exclude(
+            runs__status__in=Run.OPEN_STATUSES).delete())
