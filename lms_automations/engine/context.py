@@ -24,6 +24,8 @@ class StepContext:
         self.event = dict(event or {})
         self.now = now or timezone.now()
         self.host = host or get_host()
+        # Set by the engine before an action runs: (run, step, visit), passed on to external systems.
+        self.idempotency_key = None
 
     @classmethod
     def for_run(cls, run, *, now=None, host=None):
@@ -53,6 +55,18 @@ class StepContext:
             return zoneinfo.ZoneInfo(name) if name else datetime.UTC
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return datetime.UTC
+
+    @functools.cached_property
+    def test_recipient_id(self):
+        """For a run of an automation in ``testing``: the staff member who gets its messages instead."""
+        if not (self.run and self.run.is_test):
+            return None
+        from ..models import TestLearner  # pylint: disable=import-outside-toplevel
+
+        test_learner = TestLearner.objects.filter(automation_id=self.run.automation_id, user_id=self.user_id).first()
+        if test_learner and test_learner.redirect_to_id:
+            return test_learner.redirect_to_id
+        return self.automation.owner_id if self.automation else None
 
     def template_context(self):
         automation = self.automation
