@@ -2,22 +2,31 @@
 
     from lms_automations import api
 
-    automation = api.import_automation(document)         # the v1 JSON document, atomically
-    document = api.export_automation(automation)         # ... and back, identical
-    event = api.emit("custom.webinar_attended", user, {"webinar": "intro"})
+    automation = api.import_automation(document)      # a v1 JSON document, atomically validated
+    api.activate(automation)                          # events now start runs
+    api.emit("custom.webinar_attended", user, {"webinar": "intro"})
+    api.process_due()                                 # resume runs whose wait is over (the tick does this)
+    api.explain(run)                                  # every step the learner went through, and why
 
 Everything here is safe to call from a request or a task; events are dispatched after commit.
 """
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
+from .engine import lifecycle
 from .engine.definition import dump_document, load_document
+from .engine.stepping import advance_run, claim_run
 from .exceptions import InvalidAutomation
-from .models import Event
+from .models import Automation, Event, RunWake
 from .recording import record_event
 
-__all__ = ["InvalidAutomation", "emit", "export_automation", "import_automation"]
+__all__ = [
+    "InvalidAutomation", "activate", "advance_waiting", "cancel", "deactivate", "delete", "emit", "explain",
+    "export_automation", "import_automation", "preview_start", "process_due", "replay", "start_learners",
+    "update_automation",
+]
 
 
 def import_automation(document, *, owner=None):
@@ -28,6 +37,28 @@ def import_automation(document, *, owner=None):
 def export_automation(automation):
     """The v1 document of ``automation`` (import it again to get the same automation)."""
     return dump_document(automation)
+
+
+def update_automation(automation, document):
+    """Replace the definition in place; runs keep their place and see steps they have not reached."""
+    if automation.status == Automation.STATUS.finishing:
+        raise InvalidAutomation([{"path": "status", "message": "this automation is being deleted; it is read-only"}])
+    return load_document(document, automation=automation)
+
+
+def activate(automation, *, testing=False):
+    """Validate and switch on (``testing=True``: only for the automation's test learners)."""
+    return lifecycle.set_status(automation, Automation.STATUS.testing if testing else Automation.STATUS.active)
+
+
+def deactivate(automation):
+    """Stop new runs; learners already in the flow continue."""
+    return lifecycle.set_status(automation, Automation.STATUS.inactive)
+
+
+def delete(automation, *, mode="finish"):
+    """``finish`` lets learners finish first; ``remove`` cancels their runs and deletes now."""
+    return lifecycle.delete(automation, mode=mode)
 
 
 def emit(event_type, user, payload=None, *, occurred_at=None, idempotency_key=None):
@@ -47,3 +78,51 @@ def emit(event_type, user, payload=None, *, occurred_at=None, idempotency_key=No
             idempotency_key=key,
         )
         return Event.objects.get(idempotency_key=key[:255])
+
+
+def process_due(now=None, limit=None):
+    """Resume, in this process, every run due by ``now`` (at most ``limit``); returns how many ran.
+
+    The tick does the same through Celery in batches; this is for scripts, tests and small sites.
+    """
+    now = now or timezone.now()
+    due = RunWake.objects.filter(due_at__lte=now).order_by("due_at").values_list("run_id", flat=True)
+    count = 0
+    for run_id in list(due[:limit] if limit else due):
+        run = claim_run(run_id, now=now)
+        if run is not None:
+            advance_run(run)
+            count += 1
+    return count
+
+
+def start_learners(automation, users):
+    """Start chosen learners now (after ``preview_start`` told staff how many will enter)."""
+    return lifecycle.start_learners(automation, users)
+
+
+def preview_start(automation, users):
+    return lifecycle.preview_start(automation, users)
+
+
+def replay(run, from_step=None):
+    run = lifecycle.replay(run, from_step)
+    claimed = claim_run(run.pk)
+    return advance_run(claimed) if claimed else run
+
+
+def advance_waiting(automation, step_id):
+    """Move every learner waiting at ``step_id`` on now; returns how many were moved."""
+    moved = lifecycle.advance_waiting(automation, step_id)
+    process_due()
+    return moved
+
+
+def cancel(run):
+    return lifecycle.cancel(run)
+
+
+def explain(run):
+    """The run's timeline: every step reached, every decision with the values it saw."""
+    return lifecycle.explain(run)
+

@@ -12,13 +12,18 @@ from django.db import transaction
 from ..exceptions import InvalidAutomation
 from ..models import Automation, ExitCondition, Step, Trigger
 from . import trigger_index
-from .document_checks import FORMAT, check_document
+from .document_checks import FORMAT
+from .validation import validate_document
 from .durations import format_duration, parse_duration
 
 
 def load_document(document, *, owner=None, automation=None):
-    """Create (or, given ``automation``, replace the definition of) an automation from ``document``."""
-    errors = check_document(document)
+    """Create (or, given ``automation``, replace the definition of) an automation from ``document``.
+
+    Replacing keeps every step whose id is still there (its row is updated in place), so runs keep
+    their place; runs at a removed step are moved to the next step that remains.
+    """
+    errors = validate_document(document, automation_id=automation.pk if automation else None)
     if errors:
         raise InvalidAutomation(errors)
     with transaction.atomic():
@@ -28,7 +33,6 @@ def load_document(document, *, owner=None, automation=None):
         automation.save()
         automation.triggers.all().delete()
         automation.exit_conditions.all().delete()
-        automation.steps.all().delete()
         Trigger.objects.bulk_create(
             Trigger(automation=automation, position=index, event_type=item["event"], filter=item.get("filter"))
             for index, item in enumerate(document["triggers"])
@@ -44,7 +48,14 @@ def load_document(document, *, owner=None, automation=None):
             for index, item in enumerate(document.get("exit_conditions", []))
         )
         ids = _StepIds(document.get("steps", []))
-        _create_steps(automation, document.get("steps", []), parent=None, side="", ids=ids)
+        existing = {step.step_id: step for step in automation.steps.all()}
+        kept = set()
+        _save_steps(automation, document.get("steps", []), parent=None, side="", ids=ids, existing=existing,
+                    kept=kept)
+        removed = [step for step_id, step in existing.items() if step_id not in kept]
+        if removed:
+            move_runs_off_removed_steps(automation, removed, kept)
+            Step.objects.filter(pk__in=[step.pk for step in removed]).delete()
         transaction.on_commit(trigger_index.invalidate)
     trigger_index.invalidate()
     return automation
@@ -89,23 +100,57 @@ def _given_ids(steps):
             yield from _given_ids(step.get(side, []))
 
 
-def _create_steps(automation, steps, *, parent, side, ids):
+def _save_steps(automation, steps, *, parent, side, ids, existing, kept):
     for position, item in enumerate(steps):
         step_type = item["type"]
-        step = Step.objects.create(
-            automation=automation,
-            step_id=ids.take(item),
-            step_type=step_type,
-            kind=item.get(step_type, "") if step_type in ("action", "wait") else "",
-            params=item.get("params", {}) if step_type != "branch" else {},
-            condition=item.get("condition") if step_type == "branch" else None,
-            parent=parent,
-            side=side,
-            position=position,
-        )
+        step_id = ids.take(item)
+        fields = {
+            "step_type": step_type,
+            "kind": item.get(step_type, "") if step_type in ("action", "wait") else "",
+            "params": item.get("params", {}) if step_type != "branch" else {},
+            "condition": item.get("condition") if step_type == "branch" else None,
+            "parent": parent,
+            "side": side,
+            "position": position,
+        }
+        step = existing.get(step_id)
+        if step is None:
+            step = Step.objects.create(automation=automation, step_id=step_id, **fields)
+        elif any(getattr(step, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(step, name, value)
+            step.save()
+        kept.add(step_id)
         if step_type == "branch":
-            _create_steps(automation, item.get("yes", []), parent=step, side="yes", ids=ids)
-            _create_steps(automation, item.get("no", []), parent=step, side="no", ids=ids)
+            _save_steps(automation, item.get("yes", []), parent=step, side="yes", ids=ids, existing=existing,
+                        kept=kept)
+            _save_steps(automation, item.get("no", []), parent=step, side="no", ids=ids, existing=existing,
+                        kept=kept)
+
+
+def move_runs_off_removed_steps(automation, removed, kept):
+    """Runs standing at a step being removed continue at the next step that remains (SPEC §5.12)."""
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+
+    from ..models import Run, RunLog, RunWake  # pylint: disable=import-outside-toplevel
+    from .flow import next_step_id  # pylint: disable=import-outside-toplevel
+    from .runs import add_log, schedule_wake  # pylint: disable=import-outside-toplevel
+
+    removed_ids = {step.step_id: step for step in removed}
+    runs = Run.objects.select_for_update().filter(
+        automation=automation, status__in=Run.OPEN_STATUSES, current_step_id__in=list(removed_ids))
+    now = timezone.now()
+    for run in runs:
+        target = next_step_id(removed_ids[run.current_step_id])
+        while target and target not in kept:
+            target = next_step_id(Step.objects.get(automation=automation, step_id=target))
+        add_log(run, RunLog.KIND.staff, f"step {run.current_step_id!r} was removed; moved to "
+                f"{target or 'the end of the flow'}", step_id=run.current_step_id, at=now)
+        run.current_step_id = target or ""
+        run.visit += 1
+        run.awaited_event_type = ""
+        run.save(update_fields=["current_step_id", "visit", "awaited_event_type", "modified"])
+        schedule_wake(run, now, RunWake.REASON.start)
 
 
 def dump_document(automation):

@@ -1,10 +1,24 @@
-"""Receivers: each turns one host occurrence into an ``Event`` row, and nothing else."""
-# Placeholder names until the receivers land; connect_plugin_receivers resolves them here.
-def _todo(**kwargs):
-    return None
+"""Receivers: each turns one host occurrence into an ``Event`` row, and nothing else.
 
+``connect_plugin_receivers`` looks the functions up here by the names in ``apps.LMS_RECEIVERS``.
+"""
+from .accounts import on_registration_completed, on_session_login_completed
+from .certificates import on_certificate_created, on_certificate_revoked
+from .cohorts import on_cohort_membership_changed
+from .completion import on_block_completion_saved
+from .enrollments import on_enrollment_changed, on_enrollment_created, on_unenrollment_completed
+from .grades import on_passing_status_updated, on_persistent_grade_changed
 
-on_registration_completed = on_session_login_completed = on_enrollment_created = _todo
-on_enrollment_changed = on_unenrollment_completed = on_persistent_grade_changed = _todo
-on_passing_status_updated = on_certificate_created = on_certificate_revoked = _todo
-on_cohort_membership_changed = on_block_completion_saved = _todo
+__all__ = [
+    "on_block_completion_saved",
+    "on_certificate_created",
+    "on_certificate_revoked",
+    "on_cohort_membership_changed",
+    "on_enrollment_changed",
+    "on_enrollment_created",
+    "on_passing_status_updated",
+    "on_persistent_grade_changed",
+    "on_registration_completed",
+    "on_session_login_completed",
+    "on_unenrollment_completed",
+]

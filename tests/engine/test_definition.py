@@ -124,7 +124,7 @@ def test_a_failure_while_writing_rows_rolls_back_the_automation(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(definition, "_create_steps", explode)
+    monkeypatch.setattr(definition, "_save_steps", explode)
     with pytest.raises(RuntimeError):
         api.import_automation(copy.deepcopy(spec_example()))
     assert Automation.objects.count() == 0

@@ -1,0 +1,136 @@
+"""What staff do to automations and runs: activate, deactivate, delete, replay, advance, cancel,
+start learners in bulk, and read a run's explanation (SPEC §5.1, §5.10–§5.12, §7.1)."""
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import InvalidAutomation
+from ..models import Automation, Run, RunLog, RunWake, Step
+from .definition import dump_document
+from .flow import get_step, next_step_id
+from .runs import ENDED_STATUSES, add_log, end_run, schedule_wake, start_run
+from .stepping import advance_run, claim_run
+from .validation import validate_document
+
+REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
+
+
+def set_status(automation, status):
+    """Move an automation to ``active`` / ``testing`` (after validation) or ``draft`` / ``inactive``."""
+    if status in (Automation.STATUS.active, Automation.STATUS.testing):
+        errors = validate_document(dump_document(automation), automation_id=automation.pk)
+        if errors:
+            raise InvalidAutomation(errors)
+    if automation.status == Automation.STATUS.finishing:
+        raise InvalidAutomation([{"path": "status", "message": "this automation is being deleted; it is read-only"}])
+    automation.status = status
+    automation.save(update_fields=["status", "modified"])
+    return automation
+
+
+def delete(automation, *, mode="finish"):
+    """``finish``: read-only until the last run ends, then removed; ``remove``: cancel runs, remove now."""
+    if mode not in ("finish", "remove"):
+        raise ValueError("mode must be 'finish' or 'remove'")
+    with transaction.atomic():
+        open_runs = automation.runs.filter(status__in=Run.OPEN_STATUSES)
+        if mode == "remove" or not open_runs.exists():
+            for run in open_runs.select_for_update():
+                end_run(run, Run.STATUS.cancelled, "the automation was deleted")
+            automation.delete()
+            return None
+        automation.status = Automation.STATUS.finishing
+        automation.save(update_fields=["status", "modified"])
+    return automation
+
+
+def cancel(run, *, by=None):
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        if run.status in ENDED_STATUSES:
+            return run
+        end_run(run, Run.STATUS.cancelled, f"cancelled by {by}" if by else "cancelled by staff")
+    return run
+
+
+def replay(run, from_step=None, *, by=None):
+    """Send a pending, fulfilled or failed run through again from ``from_step`` (default: where it is)."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        if run.status not in REPLAYABLE:
+            raise ValueError(f"a {run.status} run cannot be replayed; replay pending, fulfilled or failed runs")
+        step_id = from_step or run.current_step_id
+        if step_id and get_step(run.automation_id, step_id) is None:
+            raise ValueError(f"the automation has no step {step_id!r}")
+        run.status = Run.STATUS.pending
+        run.current_step_id = step_id or ""
+        run.visit += 1
+        run.attempts = 0
+        run.ended_at = None
+        run.error = ""
+        run.awaited_event_type = ""
+        run.save()
+        add_log(run, RunLog.KIND.staff, f"replayed from {step_id or 'the end'}" + (f" by {by}" if by else ""),
+                step_id=step_id)
+        schedule_wake(run, timezone.now(), RunWake.REASON.start)
+    return run
+
+
+def advance_waiting(automation, step_id, *, by=None):
+    """Move every learner waiting at wait step ``step_id`` on to the next step now; returns the count."""
+    step = get_step(automation.pk, step_id)
+    if step is None or step.step_type != Step.TYPE.wait:
+        raise ValueError(f"{step_id!r} is not a wait step of this automation")
+    now = timezone.now()
+    target = next_step_id(step)
+    moved = 0
+    with transaction.atomic():
+        for run in Run.objects.select_for_update().filter(
+                automation=automation, status=Run.STATUS.pending, current_step_id=step_id):
+            run.current_step_id = target or ""
+            run.visit += 1
+            run.awaited_event_type = ""
+            run.save(update_fields=["current_step_id", "visit", "awaited_event_type", "modified"])
+            add_log(run, RunLog.KIND.staff, "advanced past the wait by staff" + (f" ({by})" if by else ""),
+                    step_id=step_id, at=now)
+            schedule_wake(run, now, RunWake.REASON.start)
+            moved += 1
+    return moved
+
+
+def preview_start(automation, users):
+    """How many of ``users`` would enter now under the entry policy (shown before a bulk start)."""
+    from ..models import LearnerEntry  # pylint: disable=import-outside-toplevel
+
+    user_ids = [getattr(user, "pk", user) for user in users]
+    entries = {entry.user_id: entry for entry in LearnerEntry.objects.filter(
+        automation=automation, user_id__in=user_ids)}
+    once = automation.entry_policy == Automation.ENTRY_POLICY.once
+    # Staff starts bypass the time-based rules, but "once per learner, ever" still holds.
+    return sum(1 for user_id in user_ids if not (once and user_id in entries and entries[user_id].entry_count))
+
+
+def start_learners(automation, users, *, by="staff"):
+    """Put chosen learners into an automation now (no backfill of past events); returns the runs."""
+    if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
+        raise ValueError("activate the automation (or set it to testing) before starting learners")
+    runs = []
+    for user in users:
+        with transaction.atomic():
+            run, _reason = start_run(automation, getattr(user, "pk", user), started_by=by,
+                                     is_test=automation.status == Automation.STATUS.testing)
+        if run is not None:
+            runs.append(run)
+    for run in runs:
+        claimed = claim_run(run.pk)
+        if claimed is not None:
+            advance_run(claimed)
+    return runs
+
+
+def explain(run):
+    """The run's timeline as plain data: every step reached, every decision and why."""
+    return [
+        {"at": entry.at.isoformat(), "step_id": entry.step_id, "kind": entry.kind, "message": entry.message,
+         "detail": entry.detail}
+        for entry in run.log.order_by("at", "id")
+    ]
