@@ -10,7 +10,7 @@ raises into the caller; an enqueue that fails is retried by the tick's outbox re
 """
 import logging
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Event
@@ -36,7 +36,8 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
     try:
         with transaction.atomic():
             Event.objects.bulk_create([event], ignore_conflicts=True)
-    except DatabaseError:
+    except Exception:  # pylint: disable=broad-except
+        # DatabaseError, or a payload that is not JSON: either way the host must not notice.
         log.exception("lms_automations: could not record %s for user %s", event_type, user_id)
         return None
     transaction.on_commit(lambda: enqueue_dispatch(key))

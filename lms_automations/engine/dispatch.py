@@ -7,6 +7,7 @@ resumed are advanced after that commit.
 """
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +28,12 @@ def dispatch_event(idempotency_key):
         )
         if event is None:
             return False
-        ready = handle_event(event)
+        if not get_user_model().objects.filter(pk=event.user_id).exists():
+            event.dispatch_status = Event.DISPATCH.ignored
+            event.dispatch_note = "no such learner"
+            ready = []
+        else:
+            ready = handle_event(event)
         if event.dispatch_status == Event.DISPATCH.pending:
             event.dispatch_status = Event.DISPATCH.dispatched
         event.dispatched_at = timezone.now()

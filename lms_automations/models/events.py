@@ -39,7 +39,12 @@ class Event(models.Model):
     )
 
     event_type = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No database constraint: the row is inserted inside the host's transaction, and a deferred
+    # foreign-key check failing at the host's COMMIT would break the host's request. Dispatch ignores
+    # events of learners that do not exist.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     payload = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField()
     source = models.CharField(max_length=16, choices=SOURCE, default=SOURCE.api)

@@ -1,0 +1,108 @@
+"""Acceptance: a failure anywhere in the plugin never breaks the host's enrolment (SPEC §8).
+
+The host runs with DEBUG on, so openedx-events sends without catching receiver errors, and the tests
+use real commits (``transactional_db``): the dispatch is enqueued by the host's own commit, inside
+``enroll()``, exactly where a failure would hurt. The recorded event stays undispatched, and the
+tick's outbox relay hands it to the engine once the engine works again.
+"""
+import datetime
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED
+
+from lms_automations.engine.tick import relay_undispatched_events
+from lms_automations.models import Event
+from sandbox.lms import services
+from sandbox.lms.models import CourseEnrollment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+COURSE = "course-v1:Demo+E2E+2026"
+#: What the receivers record for a new enrolment in verified: the host enrols in the default mode, then
+#: switches (CHANGED → CREATED → CHANGED).
+RECORDED = [
+    ("enrollment.mode_changed", {"to_mode": "audit", "from_mode": None, "is_active": True}),
+    ("enrollment.created", {"org": "Demo", "mode": "audit"}),
+    ("enrollment.mode_changed", {"to_mode": "verified", "from_mode": None, "is_active": True}),
+]
+
+
+@pytest.fixture(autouse=True)
+def host_in_debug(settings):
+    settings.DEBUG = True
+
+
+@pytest.fixture
+def learner():
+    services.create_course(COURSE)
+    return services.create_learner("grace", "grace@example.com")
+
+
+def recorded_events():
+    return [
+        (event.event_type, {k: v for k, v in event.payload.items() if k not in ("user_id", "course_key")})
+        for event in Event.objects.order_by("id")
+    ]
+
+
+def assert_enrolled(enrollment, learner):
+    assert isinstance(enrollment, CourseEnrollment)
+    row = CourseEnrollment.objects.get(user=learner, course__course_key=COURSE)
+    assert (row.pk, row.mode, row.is_active) == (enrollment.pk, "verified", True)
+
+
+def test_control_debug_host_lets_a_raising_receiver_break_the_enrolment(learner):
+    # Shows the failures below are real tests: in this host a receiver error does reach enroll().
+    def broken_receiver(sender, signal=None, **kwargs):
+        raise RuntimeError("a careless plugin")
+
+    COURSE_ENROLLMENT_CREATED.connect(broken_receiver, weak=False, dispatch_uid="e2e-broken")
+    try:
+        with pytest.raises(RuntimeError, match="careless"):
+            services.enroll(learner, COURSE, mode="verified")
+    finally:
+        COURSE_ENROLLMENT_CREATED.disconnect(dispatch_uid="e2e-broken")
+    assert not CourseEnrollment.objects.exists()
+
+
+def test_control_without_failures_the_events_are_dispatched_by_the_hosts_commit(learner):
+    with mock.patch("lms_automations.engine.dispatch.handle_event") as handle:
+        enrollment = services.enroll(learner, COURSE, mode="verified")
+
+    assert_enrolled(enrollment, learner)
+    assert recorded_events() == RECORDED
+    assert handle.call_count == 3
+    assert set(Event.objects.values_list("dispatch_status", flat=True)) == {Event.DISPATCH.dispatched}
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        pytest.param("lms_automations.engine.dispatch.handle_event", RuntimeError("engine bug"), id="engine"),
+        pytest.param("lms_automations.tasks.dispatch_event.apply_async", OperationalError("broker down"), id="broker"),
+    ],
+)
+def test_a_failing_dispatch_does_not_break_enrolment_and_the_relay_retries_it(learner, target, error):
+    with mock.patch(target, side_effect=error) as broken:
+        enrollment = services.enroll(learner, COURSE, mode="verified")
+
+    assert broken.call_count == 3  # the dispatch was attempted, after commit, for each event
+    assert_enrolled(enrollment, learner)
+    assert recorded_events() == RECORDED
+    assert set(Event.objects.values_list("dispatched_at", "dispatch_status")) == {(None, Event.DISPATCH.pending)}
+
+    relayed = relay_undispatched_events(timezone.now() + datetime.timedelta(hours=1))
+
+    assert relayed == 3
+    assert set(Event.objects.values_list("dispatch_status", flat=True)) == {Event.DISPATCH.dispatched}
+
+
+def test_a_failing_receiver_does_not_break_enrolment(learner):
+    with mock.patch("lms_automations.handlers.base.record_event", side_effect=RuntimeError("recording bug")) as rec:
+        enrollment = services.enroll(learner, COURSE, mode="verified")
+
+    assert rec.call_count == 3
+    assert_enrolled(enrollment, learner)
+    assert not Event.objects.exists()
