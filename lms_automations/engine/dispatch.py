@@ -1,45 +1,92 @@
-"""Dispatching a recorded event to the engine.
+"""Dispatching recorded events to the engine, one learner at a time and in order.
 
-Dispatch locks the event row (so a duplicate enqueue or a parallel relay does nothing), matches it
-(exits, event waits, triggers) and marks it dispatched in one transaction: an event is handled once,
-and one whose dispatch crashed stays undispatched for the outbox relay. The runs it started or
-resumed are advanced after that commit.
+A dispatch task names one event, but handles every undispatched event of that learner in the order
+they were recorded, under the learner's ``LearnerDispatchLock``: parallel workers never match a
+learner's events out of order, a duplicate task finds nothing left to do, and an event whose
+dispatch crashed stays undispatched for the outbox relay. Each event is matched and marked in one
+savepoint; the runs it started or resumed are advanced after the commit.
 """
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import Event
+from ..models import Event, LearnerDispatchLock
 from .matching import match_event
 from .stepping import advance_run, claim_run
 
 log = logging.getLogger(__name__)
+MAX_DISPATCH_ATTEMPTS = 5
+EVENTS_PER_PASS = 200
 
 
 def dispatch_event(idempotency_key):
-    """Handle one recorded event; returns False if it was already handled or does not exist."""
+    """Dispatch the learner's pending events up to and including this one; False if nothing was due."""
+    user_id = (
+        Event.objects.filter(idempotency_key=idempotency_key, dispatched_at__isnull=True)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if user_id is None:
+        return False
+    return dispatch_learner_events(user_id) > 0
+
+
+def dispatch_learner_events(user_id):
+    """Match every undispatched event of one learner, oldest first; returns how many were handled."""
+    ready = []
+    handled = 0
     with transaction.atomic():
-        event = (
+        _lock_learner(user_id)
+        events = list(
             Event.objects.select_for_update()
-            .filter(idempotency_key=idempotency_key, dispatched_at__isnull=True)
-            .first()
+            .filter(user_id=user_id, dispatched_at__isnull=True)
+            .order_by("recorded_at", "id")[:EVENTS_PER_PASS]
         )
-        if event is None:
-            return False
-        if not get_user_model().objects.filter(pk=event.user_id).exists():
-            event.dispatch_status = Event.DISPATCH.ignored
-            event.dispatch_note = "no such learner"
-            ready = []
-        else:
-            ready = handle_event(event)
-        if event.dispatch_status == Event.DISPATCH.pending:
-            event.dispatch_status = Event.DISPATCH.dispatched
-        event.dispatched_at = timezone.now()
-        event.save(update_fields=["dispatch_status", "dispatched_at", "dispatch_note"])
+        learner_exists = get_user_model().objects.filter(pk=user_id).exists()
+        for event in events:
+            try:
+                with transaction.atomic():
+                    if learner_exists:
+                        ready.extend(handle_event(event))
+                    else:
+                        event.dispatch_status, event.dispatch_note = Event.DISPATCH.ignored, "no such learner"
+                    _mark_dispatched(event)
+                handled += 1
+            except Exception as error:  # pylint: disable=broad-except
+                _record_failure(event, error)
     advance_runs([run.pk for run in ready])
-    return True
+    return handled
+
+
+def _lock_learner(user_id):
+    try:
+        with transaction.atomic():
+            LearnerDispatchLock.objects.get_or_create(user_id=user_id)
+    except IntegrityError:
+        pass  # created by a parallel worker since our read
+    LearnerDispatchLock.objects.select_for_update().get(user_id=user_id)
+
+
+def _mark_dispatched(event):
+    if event.dispatch_status == Event.DISPATCH.pending:
+        event.dispatch_status = Event.DISPATCH.dispatched
+    event.dispatched_at = timezone.now()
+    event.save(update_fields=["dispatch_status", "dispatched_at", "dispatch_note"])
+
+
+def _record_failure(event, error):
+    """A failing event is retried by the relay a few times, then set aside so later ones can flow."""
+    log.exception("lms_automations: dispatch of %s failed", event.idempotency_key)
+    event.dispatch_attempts += 1
+    event.dispatch_note = f"{type(error).__name__}: {error}"[:255]
+    fields = ["dispatch_attempts", "dispatch_note"]
+    if event.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS:
+        event.dispatch_status = Event.DISPATCH.ignored
+        event.dispatched_at = timezone.now()
+        fields += ["dispatch_status", "dispatched_at"]
+    event.save(update_fields=fields)
 
 
 def handle_event(event):

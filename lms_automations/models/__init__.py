@@ -1,6 +1,6 @@
 """The plugin's models: definitions, events, runs, learner data and last-known host state."""
 from .automation import Automation, ExitCondition, Step, TestLearner, Trigger
-from .events import CustomEventType, Event
+from .events import CustomEventType, Event, LearnerDispatchLock
 from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
 from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
@@ -12,6 +12,7 @@ __all__ = [
     "Event",
     "ExitCondition",
     "LearnerCourseState",
+    "LearnerDispatchLock",
     "LearnerEntry",
     "LearnerField",
     "LearnerList",

@@ -55,6 +55,7 @@ class Event(models.Model):
     # Last time a dispatch task was enqueued by the outbox relay (not by the on-commit hand-off).
     relayed_at = models.DateTimeField(null=True, blank=True)
     dispatch_note = models.CharField(max_length=255, blank=True, default="")
+    dispatch_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         app_label = "lms_automations"
@@ -68,6 +69,22 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.event_type} for user {self.user_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class LearnerDispatchLock(models.Model):
+    """
+    One row per learner, locked while that learner's events are dispatched.
+
+    A learner's events are matched one at a time, in the order they were recorded, whichever worker
+    picks them up: "enrolled then unenrolled" is never seen the other way round.
+
+    .. no_pii:
+    """
+
+    user_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        app_label = "lms_automations"
 
 
 class CustomEventType(TimeStampedModel):
