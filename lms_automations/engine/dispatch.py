@@ -90,7 +90,17 @@ def _record_failure(event, error):
 
 
 def handle_event(event):
-    """The engine's matching stage; returns the runs to advance once the dispatch commits."""
+    """Turn the host's repeats into changes, then match; returns the runs to advance after commit."""
+    from ..transitions import apply_transition, record_derived  # pylint: disable=import-outside-toplevel
+
+    ignored, derived = apply_transition(event)
+    if ignored:
+        event.dispatch_status, event.dispatch_note = Event.DISPATCH.ignored, ignored[:255]
+        return []
+    if derived:
+        record_derived(event, derived)
+    if event.event_type == "enrollment.mode_changed":
+        event.save(update_fields=["payload"])  # from_mode, known only now
     return match_event(event)
 
 

@@ -18,10 +18,16 @@ class LearnerCourseState(models.Model):
     course_key = models.CharField(max_length=255)
     enrollment_mode = models.CharField(max_length=100, blank=True, default="")
     enrollment_active = models.BooleanField(default=False)
-    # Incremented on every activation, so that "enrolment created" is once per activation.
+    # Incremented on every activation, so that "enrolment created" is once per activation; the two
+    # "announced" counters say which activation's created / deactivated event already went out.
     activation_count = models.PositiveIntegerField(default=0)
+    announced_activation = models.PositiveIntegerField(default=0)
+    announced_deactivation = models.PositiveIntegerField(default=0)
     passing = models.BooleanField(null=True, blank=True)
+    grade_percent = models.FloatField(null=True, blank=True)
+    certificate_status = models.CharField(max_length=32, blank=True, default="")
     progress_percent = models.FloatField(null=True, blank=True)
+    course_completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(auto_now=True)
 

@@ -29,6 +29,8 @@ DEFAULTS = {
     "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": False,
     # Open / click tracking of the plugin's own e-mails.
     "EMAIL_TRACKING": True,
+    # Course completion percentages at which progress.threshold_reached fires (once each).
+    "PROGRESS_THRESHOLDS": [25, 50, 75, 100],
     # Largest accepted event payload (JSON, bytes).
     "MAX_PAYLOAD_BYTES": 64 * 1024,
     # Retention, in days, of ended runs with their timelines, and of dispatched events.

@@ -98,7 +98,13 @@ def test_a_failing_dispatch_does_not_break_enrolment_and_the_relay_retries_it(le
     relayed = relay_undispatched_events(timezone.now() + datetime.timedelta(hours=1))
 
     assert relayed == 3
-    assert set(Event.objects.values_list("dispatch_status", flat=True)) == {Event.DISPATCH.dispatched}
+    # Every event is handled now; the first CHANGED is the activation that CREATED announces.
+    assert list(Event.objects.order_by("id").values_list("event_type", "dispatch_status")) == [
+        ("enrollment.mode_changed", Event.DISPATCH.ignored),
+        ("enrollment.created", Event.DISPATCH.dispatched),
+        ("enrollment.mode_changed", Event.DISPATCH.dispatched),
+        ("enrollment.upgraded", Event.DISPATCH.dispatched),  # derived: audit → verified is a purchase
+    ]
 
 
 def test_a_failing_receiver_does_not_break_enrolment(learner):
