@@ -31,6 +31,8 @@ DEFAULTS = {
     "EMAIL_TRACKING": True,
     # Course completion percentages at which progress.threshold_reached fires (once each).
     "PROGRESS_THRESHOLDS": [25, 50, 75, 100],
+    # Points balances at which points.threshold_reached fires (the first time each is crossed).
+    "POINTS_THRESHOLDS": [100, 500, 1000],
     # Largest accepted event payload (JSON, bytes).
     "MAX_PAYLOAD_BYTES": 64 * 1024,
     # Retention, in days, of ended runs with their timelines, and of dispatched events.

@@ -25,14 +25,17 @@ def spec_example():
         "entry": {"policy": "each_time", "period": None},
         "triggers": [{"event": "enrollment.created", "filter": None}],
         "steps": [
-            {"id": "welcome", "type": "action", "action": "email.send", "params": {"subject": "Hi"}},
+            {"id": "welcome", "type": "action", "action": "email.send",
+             "params": {"subject": "Hi {{ learner.first_name }}", "body_html": "<p>Welcome</p>"}},
             {"id": "wait2d", "type": "wait", "wait": "duration", "params": {"days": 2}},
             {
                 "id": "started?",
                 "type": "branch",
-                "condition": {"any": [{"condition": "course.progress", "params": {"op": "gt", "value": 0}}]},
+                "condition": {"any": [{"condition": "course.progress",
+                                       "params": {"course_key": "{{ event.course_key }}", "op": "gt", "value": 0}}]},
                 "yes": [{"id": "tag-active", "type": "action", "action": "tag.add", "params": {"tags": ["active"]}}],
-                "no": [{"id": "nudge", "type": "action", "action": "email.send", "params": {"subject": "Hand?"}}],
+                "no": [{"id": "nudge", "type": "action", "action": "email.send",
+                        "params": {"subject": "Hand?", "body_html": "<p>…</p>"}}],
             },
         ],
         "exit_conditions": [{"event": "progress.course_completed", "filter": None, "outcome": "converted"}],
@@ -59,7 +62,7 @@ def test_missing_step_ids_are_generated_unique_and_kept_on_export():
     document = spec_example()
     for step in document["steps"]:
         step.pop("id")
-    document["steps"].append({"type": "action", "action": "email.send", "params": {}})
+    document["steps"].append({"type": "action", "action": "email.send", "params": {"subject": "x", "body_html": "y"}})
     exported = api.export_automation(api.import_automation(document))
     ids = [step["id"] for step in exported["steps"]]
     assert ids == ["email-send", "duration", "branch", "email-send-2"]
