@@ -22,7 +22,7 @@ def load_requirements(filename):
     requirements = []
     for line in read("requirements", filename).splitlines():
         line = line.split(" #")[0].strip()
-        if not line or line.startswith("#") or line.startswith("-c"):
+        if not line or line.startswith(("#", "-c")):
             continue
         if line.startswith("-r"):
             requirements.extend(load_requirements(line[2:].strip()))

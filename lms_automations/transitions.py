@@ -164,11 +164,12 @@ def record_derived(event, derived):
     from .recording import record_event  # pylint: disable=import-outside-toplevel
 
     for event_type, payload in derived:
+        detail = payload.get("lesson_key") or payload.get("percent") or ""
         record_event(
             event_type,
             user_id=event.user_id,
             payload={**payload, "user_id": event.user_id},
             occurred_at=event.occurred_at,
             source=Event.SOURCE.plugin,
-            idempotency_key=f"{event.idempotency_key}>{event_type}:{payload.get('lesson_key') or payload.get('percent') or ''}",
+            idempotency_key=f"{event.idempotency_key}>{event_type}:{detail}",
         )

@@ -3,9 +3,9 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from edx_django_utils.plugins import add_plugins  # noqa: E402
+from edx_django_utils.plugins import add_plugins
 
-from .settings import *  # noqa: E402,F401,F403
+from .settings import *  # noqa: F403
 
 # DEBUG makes openedx-events send non-robustly, so a receiver error would reach the host: the
 # tests run that way on purpose to prove the receivers never raise.

@@ -55,7 +55,7 @@ class AutomationExit(Action):
         ended = []
         for run in Run.objects.select_for_update().filter(automation=target, user_id=context.user_id,
                                                           status__in=Run.OPEN_STATUSES):
-            end_run(run, Run.STATUS.exited, f"taken out by automation {context.automation.pk if context.automation else ''}",
-                    now=context.now)
+            by = context.automation.pk if context.automation else ""
+            end_run(run, Run.STATUS.exited, f"taken out by automation {by}", now=context.now)
             ended.append(run.pk)
         return {"ended_runs": ended}

@@ -2,8 +2,8 @@
 from django.db import IntegrityError, transaction
 
 from ..catalogue import Action
-from ..conf import get_setting
 from ..conditions.learner import points_balance
+from ..conf import get_setting
 from ..engine.errors import PermanentError
 from ..models import Event, LearnerField, LearnerList, LearnerTag, ListMembership, PointsEntry
 from .base import COURSE_KEY, emit_plugin_event, params

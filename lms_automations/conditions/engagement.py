@@ -19,10 +19,11 @@ class EmailEngagement(Condition):
         events = Event.objects.filter(user_id=context.user_id, event_type=f"email.{params['what']}")
         if params.get("within"):
             events = events.filter(occurred_at__gte=(context.now or timezone.now()) - parse_duration(params["within"]))
+        step_id, automation_id = params.get("step_id"), params.get("automation_id")
         matches = [
             event for event in events.order_by("-occurred_at")[:500]
-            if (not params.get("step_id") or event.payload.get("step_id") == params["step_id"])
-            and (not params.get("automation_id") or str(event.payload.get("automation_id")) == str(params["automation_id"]))
+            if (not step_id or event.payload.get("step_id") == step_id)
+            and (not automation_id or str(event.payload.get("automation_id")) == str(automation_id))
         ]
         return bool(matches), len(matches)
 

@@ -52,8 +52,9 @@ class EventOccurred(Condition):
         for past in events.order_by("-occurred_at")[:200]:
             if not params.get("filter"):
                 return True, past.occurred_at
-            past_context = StepContext(user_id=context.user_id, automation=context.automation, event_type=past.event_type,
-                                       event=past.payload, now=context.now, host=context.host)
+            past_context = StepContext(user_id=context.user_id, automation=context.automation,
+                                       event_type=past.event_type, event=past.payload, now=context.now,
+                                       host=context.host)
             if evaluate_tree(params["filter"], past_context, "params.filter").result:
                 return True, past.occurred_at
         return False, None

@@ -13,8 +13,8 @@ from ..exceptions import InvalidAutomation
 from ..models import Automation, ExitCondition, Step, Trigger
 from . import trigger_index
 from .document_checks import FORMAT
-from .validation import validate_document
 from .durations import format_duration, parse_duration
+from .validation import validate_document
 
 
 def load_document(document, *, owner=None, automation=None):
@@ -191,5 +191,6 @@ def _dump_steps(children, parent_id, side):
                 "no": _dump_steps(children, step.pk, "no"),
             })
         else:
-            dumped.append({"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": step.params})
+            dumped.append(
+                {"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": step.params})
     return dumped

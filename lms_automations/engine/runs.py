@@ -35,9 +35,9 @@ def entry_refusal(automation, entry, now):
     policy = automation.entry_policy
     if policy == Automation.ENTRY_POLICY.once and entry.entry_count:
         return "the automation runs once per learner, and this learner has been in it"
-    if policy == Automation.ENTRY_POLICY.once_per and entry.last_entered_at and automation.entry_period:
-        if now - entry.last_entered_at < automation.entry_period:
-            return "the learner entered within the automation's once-per period"
+    if (policy == Automation.ENTRY_POLICY.once_per and entry.last_entered_at and automation.entry_period
+            and now - entry.last_entered_at < automation.entry_period):
+        return "the learner entered within the automation's once-per period"
     if policy == Automation.ENTRY_POLICY.skip_if_active and _open_run(entry):
         return "the learner is already in this automation"
     return None

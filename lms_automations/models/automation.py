@@ -161,3 +161,6 @@ class TestLearner(models.Model):
         constraints = [models.UniqueConstraint(fields=["automation", "user"], name="lmsauto_testlearner_unique")]
 
     __test__ = False  # not a pytest test class, despite the name
+
+    def __str__(self):
+        return f"test learner {self.user_id} of automation {self.automation_id}"

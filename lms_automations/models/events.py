@@ -86,6 +86,8 @@ class LearnerDispatchLock(models.Model):
     class Meta:
         app_label = "lms_automations"
 
+    def __str__(self):
+        return f"dispatch lock of user {self.user_id}"
 
 class CustomEventType(TimeStampedModel):
     """

@@ -37,3 +37,6 @@ class LearnerCourseState(models.Model):
             models.UniqueConstraint(fields=["user", "course_key"], name="lmsauto_coursestate_unique"),
         ]
         indexes = [models.Index(fields=["course_key", "last_activity_at"], name="lmsauto_coursestate_activity")]
+
+    def __str__(self):
+        return f"user {self.user_id} in {self.course_key}"

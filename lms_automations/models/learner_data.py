@@ -62,6 +62,8 @@ class ListMembership(models.Model):
         app_label = "lms_automations"
         constraints = [models.UniqueConstraint(fields=["learner_list", "user"], name="lmsauto_listmember_unique")]
 
+    def __str__(self):
+        return f"user {self.user_id} in {self.learner_list_id}"
 
 class LearnerField(models.Model):
     """
@@ -107,6 +109,8 @@ class PointsEntry(models.Model):
         verbose_name_plural = "points entries"
         indexes = [models.Index(fields=["user", "course_key"], name="lmsauto_points_learner")]
 
+    def __str__(self):
+        return f"{self.amount:+d} points for user {self.user_id}"
 
 class MarketingConsent(models.Model):
     """
@@ -122,3 +126,6 @@ class MarketingConsent(models.Model):
 
     class Meta:
         app_label = "lms_automations"
+
+    def __str__(self):
+        return f"user {self.user_id}: {'subscribed' if self.subscribed else 'unsubscribed'}"

@@ -87,6 +87,8 @@ class LearnerEntry(models.Model):
             models.UniqueConstraint(fields=["automation", "user"], name="lmsauto_learnerentry_unique"),
         ]
 
+    def __str__(self):
+        return f"user {self.user_id} in automation {self.automation_id}"
 
 class RunWake(models.Model):
     """
@@ -112,6 +114,8 @@ class RunWake(models.Model):
     class Meta:
         app_label = "lms_automations"
 
+    def __str__(self):
+        return f"run {self.run_id} due {self.due_at:%Y-%m-%d %H:%M} ({self.reason})"
 
 class RunLog(models.Model):
     """
@@ -147,6 +151,8 @@ class RunLog(models.Model):
         ordering = ["run_id", "at", "id"]
         indexes = [models.Index(fields=["run", "at"], name="lmsauto_runlog_run")]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.step_id}: {self.message}"
 
 class ActionExecution(TimeStampedModel):
     """
