@@ -25,6 +25,10 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
     error: the dispatch it enqueues finds the event already handled and does nothing.
     """
     key = idempotency_key[:255]
+    if user_id is None:
+        # MySQL's INSERT IGNORE would store a NULL learner as 0 rather than fail: refuse it here.
+        log.error("lms_automations: %s without a learner was not recorded", event_type)
+        return None
     event = Event(
         event_type=event_type,
         user_id=user_id,

@@ -33,8 +33,7 @@ def apply_exit_conditions(event, context, now):
     automation_ids = exits_for(event.event_type)
     if not automation_ids:
         return
-    runs = Run.objects.filter(user_id=event.user_id, status__in=Run.OPEN_STATUSES,
-                              automation_id__in=automation_ids).select_related("automation")
+    runs = Run.objects.filter(user_id=event.user_id, status__in=Run.OPEN_STATUSES, automation_id__in=automation_ids)
     for run in runs.select_for_update():
         for position, exit_condition in enumerate(run.automation.exit_conditions.order_by("position")):
             if exit_condition.event_type != event.event_type:
@@ -49,8 +48,7 @@ def apply_exit_conditions(event, context, now):
 def resume_event_waits(event, context, now):
     """Runs waiting for this kind of event whose wait filter holds move to their next step."""
     ready = []
-    waiting = Run.objects.filter(user_id=event.user_id, status=Run.STATUS.pending,
-                                 awaited_event_type=event.event_type).select_related("automation")
+    waiting = Run.objects.filter(user_id=event.user_id, status=Run.STATUS.pending, awaited_event_type=event.event_type)
     for run in waiting.select_for_update():
         step = get_step(run.automation_id, run.current_step_id)
         params = (step.params or {}) if step else {}

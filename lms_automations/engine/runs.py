@@ -54,7 +54,7 @@ def _locked_entry(automation, user_id):
             LearnerEntry.objects.get_or_create(automation=automation, user_id=user_id)
     except IntegrityError:
         pass  # another worker created it between our read and insert: it exists now
-    return LearnerEntry.objects.select_for_update().select_related("active_run").get(
+    return LearnerEntry.objects.select_for_update().get(
         automation=automation, user_id=user_id
     )
 

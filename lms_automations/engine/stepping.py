@@ -34,7 +34,7 @@ def claim_run(run_id, *, token=None, now=None):
         wake = RunWake.objects.select_for_update().filter(run_id=run_id).first()
         if wake is None or (wake.due_at.isoformat() != token if token else wake.due_at > now):
             return None
-        run = Run.objects.select_for_update().select_related("automation").get(pk=run_id)
+        run = Run.objects.select_for_update().get(pk=run_id)  # automation loads lazily: lock runs only
         if run.status not in Run.OPEN_STATUSES:
             wake.delete()
             return None

@@ -68,7 +68,7 @@ def test_two_deliveries_of_one_occurrence_under_two_keys_start_one_run(learner):
     record(learner, "second")
     in_parallel([lambda: dispatch_event("first"), lambda: dispatch_event("second")])
     assert Run.objects.filter(automation=automation).count() == 1
-    assert Event.objects.filter(dispatched_at__isnull=False).count() == 2
+    assert Event.objects.filter(event_type="custom.signup", dispatched_at__isnull=False).count() == 2
 
 
 def test_four_ticks_at_once_claim_every_due_run_exactly_once(learner, monkeypatch):
