@@ -25,7 +25,7 @@ $(VENV)/.installed-%: requirements/py311/test.txt requirements/py311/quality.txt
 	@test -x $(VENV)/bin/python || $(PY311) -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --upgrade pip
 	@$(VENV)/bin/pip install -q -r requirements/py311/test.txt -r requirements/py311/quality.txt
-	@$(VENV)/bin/pip install -q --no-deps -e .
+	@$(VENV)/bin/pip install -q --no-deps -e . -e tests/catalogue/thirdparty_pkg
 	@rm -f $(VENV)/.installed-* && touch $@
 
 $(VENV312)/.installed-%: requirements/py312/test.txt setup.py
@@ -34,11 +34,11 @@ $(VENV312)/.installed-%: requirements/py312/test.txt setup.py
 	@test -x $(VENV312)/bin/python || $(PY312) -m venv $(VENV312)
 	@$(VENV312)/bin/pip install -q --upgrade pip
 	@$(VENV312)/bin/pip install -q -r requirements/py312/test.txt
-	@$(VENV312)/bin/pip install -q --no-deps -e .
+	@$(VENV312)/bin/pip install -q --no-deps -e . -e tests/catalogue/thirdparty_pkg
 	@rm -f $(VENV312)/.installed-* && touch $@
 
-STAMP311 = $(VENV)/.installed-$(shell cat requirements/py311/*.txt setup.py | md5sum | cut -c1-12)
-STAMP312 = $(VENV312)/.installed-$(shell cat requirements/py312/*.txt setup.py | md5sum | cut -c1-12)
+STAMP311 = $(VENV)/.installed-$(shell cat requirements/py311/*.txt setup.py tests/catalogue/thirdparty_pkg/setup.py | md5sum | cut -c1-12)
+STAMP312 = $(VENV312)/.installed-$(shell cat requirements/py312/*.txt setup.py tests/catalogue/thirdparty_pkg/setup.py | md5sum | cut -c1-12)
 
 requirements: $(STAMP311)
 requirements312: $(STAMP312)
