@@ -49,12 +49,15 @@ def load_document(document, *, owner=None, automation=None):
         )
         ids = _StepIds(document.get("steps", []))
         existing = {step.step_id: step for step in automation.steps.all()}
+        # Where each soon-removed step led, read before positions change (generated ids are all new).
+        old_next = {step_id: _next_in_old_flow(step) for step_id, step in existing.items()
+                    if step_id not in ids.taken}
         kept = set()
         _save_steps(automation, document.get("steps", []), parent=None, side="", ids=ids, existing=existing,
                     kept=kept)
         removed = [step for step_id, step in existing.items() if step_id not in kept]
         if removed:
-            move_runs_off_removed_steps(automation, removed, kept)
+            move_runs_off_removed_steps(automation, removed, kept, old_next)
             Step.objects.filter(pk__in=[step.pk for step in removed]).delete()
         transaction.on_commit(trigger_index.invalidate)
     trigger_index.invalidate()
@@ -128,22 +131,32 @@ def _save_steps(automation, steps, *, parent, side, ids, existing, kept):
                         kept=kept)
 
 
-def move_runs_off_removed_steps(automation, removed, kept):
+def _next_in_old_flow(step):
+    from .flow import next_step_id  # pylint: disable=import-outside-toplevel
+
+    chain, current = [], step
+    while current is not None:
+        following = next_step_id(current)
+        if not following:
+            break
+        chain.append(following)
+        current = Step.objects.get(automation_id=step.automation_id, step_id=following)
+    return chain
+
+
+def move_runs_off_removed_steps(automation, removed, kept, old_next):
     """Runs standing at a step being removed continue at the next step that remains (SPEC §5.12)."""
     from django.utils import timezone  # pylint: disable=import-outside-toplevel
 
     from ..models import Run, RunLog, RunWake  # pylint: disable=import-outside-toplevel
-    from .flow import next_step_id  # pylint: disable=import-outside-toplevel
     from .runs import add_log, schedule_wake  # pylint: disable=import-outside-toplevel
 
-    removed_ids = {step.step_id: step for step in removed}
+    removed_ids = {step.step_id for step in removed}
     runs = Run.objects.select_for_update().filter(
         automation=automation, status__in=Run.OPEN_STATUSES, current_step_id__in=list(removed_ids))
     now = timezone.now()
     for run in runs:
-        target = next_step_id(removed_ids[run.current_step_id])
-        while target and target not in kept:
-            target = next_step_id(Step.objects.get(automation=automation, step_id=target))
+        target = next((step_id for step_id in old_next.get(run.current_step_id, []) if step_id in kept), None)
         add_log(run, RunLog.KIND.staff, f"step {run.current_step_id!r} was removed; moved to "
                 f"{target or 'the end of the flow'}", step_id=run.current_step_id, at=now)
         run.current_step_id = target or ""
