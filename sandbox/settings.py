@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "edx_ace",
+    "push_notifications",  # edx-ace's push channel models, installed in edx-platform too
     "sandbox.lms",
 ]
 # Plugins found through the lms.djangoapp entry point (edx-completion and edx-toggles are
@@ -112,7 +113,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SANDBOX_LOG_LEVEL", "INFO")},
+    # openedx-events logs every receiver's response at INFO: too chatty for the demo.
+    "loggers": {"openedx_events": {"level": "WARNING"}},
 }
+OPENEDX_TELEMETRY = []  # no New Relic / Datadog in the sandbox
 
 # The operator's view of the plugin: the sandbox host backend instead of the real LMS.
 LMS_AUTOMATIONS = {

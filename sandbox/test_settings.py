@@ -8,7 +8,7 @@ from edx_django_utils.plugins import add_plugins
 from .settings import *  # noqa: F403
 
 # DEBUG makes openedx-events send non-robustly, so a receiver error would reach the host: the
-# tests run that way on purpose to prove the receivers never raise.
+# tests run that way on purpose (pytest-django needs django_debug_mode = true to keep it).
 DEBUG = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

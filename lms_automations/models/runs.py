@@ -177,3 +177,6 @@ class ActionExecution(TimeStampedModel):
     class Meta:
         app_label = "lms_automations"
         ordering = ["run_id", "created"]
+
+    def __str__(self):
+        return f"{self.action} at {self.step_id} (visit {self.visit}): {self.status}"
