@@ -1,12 +1,10 @@
 """Helpers the built-in actions share: schemas and emitting the plugin's own events."""
+from ..catalogue.base import object_schema
 from ..models import Event
 from ..recording import record_event
 
 COURSE_KEY = {"type": "string", "minLength": 1, "description": "a course key or a template like {{ event.course_key }}"}
-
-
-def params(required, **properties):
-    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+params = object_schema
 
 
 def emit_plugin_event(context, event_type, payload, suffix=""):

@@ -9,6 +9,11 @@ from jsonschema import Draft202012Validator
 EMPTY_SCHEMA = {"type": "object", "properties": {}, "additionalProperties": False}
 
 
+def object_schema(required=(), **properties):
+    """A strict params schema: these properties, these required, nothing else."""
+    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+
+
 class CatalogueEntry:
     key = ""
     label = ""

@@ -1,4 +1,5 @@
 """JSON Schema pieces shared by the built-in conditions."""
+from ..catalogue.base import object_schema
 from ..engine.ops import OPS
 
 OP = {"type": "string", "enum": list(OPS)}
@@ -7,6 +8,4 @@ DURATION = {"type": "string", "pattern": r"^P", "description": "an ISO-8601 dura
 ANY_VALUE = {}
 NUMERIC_OPS = ["eq", "ne", "gt", "gte", "lt", "lte"]
 
-
-def params(required, **properties):
-    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+params = object_schema

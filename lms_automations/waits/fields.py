@@ -7,6 +7,7 @@ import datetime
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..catalogue import Wait
+from ..catalogue.base import object_schema
 from ..engine.durations import parse_duration
 from ..engine.errors import EndRun, PermanentError
 from ..models import LearnerField
@@ -14,9 +15,7 @@ from .clock import MAX_WAIT, TIMEZONE, check_bounds, wall_clock, zone
 
 FIELD = {"type": "string", "minLength": 1}
 
-
-def _params(required, **properties):
-    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+_params = object_schema
 
 
 def field_value(context, name):

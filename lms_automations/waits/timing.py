@@ -4,14 +4,13 @@ import datetime
 from django.utils.dateparse import parse_datetime
 
 from ..catalogue import Wait
+from ..catalogue.base import object_schema
 from ..engine.errors import EndRun, PermanentError
 from .clock import HHMM, IF_PAST, TIMEZONE, check_bounds, parse_hhmm, wall_clock, zone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-
-def _params(required, **properties):
-    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+_params = object_schema
 
 
 class DurationWait(Wait):
