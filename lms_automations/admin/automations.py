@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
+from .scoping import CourseScopedAdminMixin
 
 
 class TriggerInline(admin.TabularInline):
@@ -39,7 +40,7 @@ class TestLearnerInline(admin.TabularInline):
 
 
 @admin.register(Automation)
-class AutomationAdmin(SimpleHistoryAdmin):
+class AutomationAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
     list_filter = ("status", "execution", "entry_policy")
     search_fields = ("name", "description")

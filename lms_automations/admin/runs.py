@@ -2,6 +2,7 @@
 from django.contrib import admin
 
 from ..models import ActionExecution, Run, RunLog
+from .scoping import CourseScopedAdminMixin
 
 
 class RunLogInline(admin.TabularInline):
@@ -28,9 +29,10 @@ class ActionExecutionInline(admin.TabularInline):
 
 
 @admin.register(Run)
-class RunAdmin(admin.ModelAdmin):
+class RunAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    automation_field = "automation"
     list_display = ("id", "automation", "user", "status", "current_step_id", "started_at", "ended_at")
-    list_filter = ("status", "automation")
+    list_filter = ("status", ("automation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__username", "user__email", "automation__name")
     list_select_related = ("automation", "user")
     raw_id_fields = ("user", "event")

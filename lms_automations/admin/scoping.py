@@ -1,0 +1,47 @@
+"""Course staff see only their courses' automations (and the runs of those).
+
+Which courses a staff member works on comes from the host (Open edX course access roles); global
+staff and superusers see everything. An automation belongs to a member's courses when its scope
+names one of them (by course key or by the course's organisation).
+"""
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from ..host import get_host
+from ..models import Automation
+
+
+def visible_automation_ids(user):
+    """None when ``user`` may see every automation, else the ids they may see."""
+    if user.is_superuser:
+        return None
+    course_keys = get_host().staff_course_keys(user)
+    if course_keys is None:
+        return None
+    course_keys = set(course_keys)
+    orgs = {_org(key) for key in course_keys}
+    return [
+        automation_id for automation_id, courses, scope_orgs in
+        Automation.objects.values_list("pk", "scope_courses", "scope_orgs")
+        if course_keys & set(courses or []) or orgs & set(scope_orgs or [])
+    ]
+
+
+def _org(course_key):
+    try:
+        return CourseKey.from_string(course_key).org
+    except InvalidKeyError:
+        return None
+
+
+class CourseScopedAdminMixin:
+    """Limits a ModelAdmin's rows to the automations its user works on; ``automation_field`` says how."""
+
+    automation_field = "pk"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        visible = visible_automation_ids(request.user)
+        if visible is None:
+            return queryset
+        return queryset.filter(**{f"{self.automation_field}__in": visible})
