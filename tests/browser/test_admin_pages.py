@@ -40,3 +40,22 @@ def test_automation_page_outlines_the_flow(page, live_server, admin_login, scree
     assert order == sorted(order)
     flow.scroll_into_view_if_needed()
     screenshot("admin-automation-flow")
+
+
+def test_a_run_page_shows_the_timeline_that_explains_it(page, live_server, admin_login, screenshot,
+                                                         example_automations):
+
+    from lms_automations.models import Run
+    from sandbox.lms import services
+
+    services.create_course("course-v1:Demo+W1+2026")
+    ada = services.create_learner("ada", "ada@example.com", first_name="Ada")
+    services.enroll(ada, "course-v1:Demo+W1+2026")  # committed: the transactional test runs the dispatch
+    run = Run.objects.get(user=ada, automation__name="Welcome and nudge")
+    admin_login()
+    page.goto(f"{live_server.url}/admin/lms_automations/run/{run.pk}/change/")
+    timeline = page.inner_text("#log-group")
+    assert "started by enrollment.created (trigger 1)" in timeline
+    assert "email.send done" in timeline and "waiting until" in timeline
+    assert page.inner_text(".field-current_step_id .readonly") == "wait-2-days"
+    screenshot("admin-run-timeline")
