@@ -2,8 +2,11 @@
 .PHONY: help requirements requirements312 demo test test-services test-browser quality upgrade clean
 
 SHELL := /bin/bash
-PY311 ?= $(shell command -v python3.11 || echo $$(pyenv root 2>/dev/null)/versions/3.11.7/bin/python)
-PY312 ?= $(shell command -v python3.12 || ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python 2>/dev/null | head -1)
+# A pyenv-installed interpreter if there is one (pyenv's shims fail for versions not selected),
+# else whatever python3.11 / python3.12 the PATH has.
+PYENV_ROOT_DIR := $(shell pyenv root 2>/dev/null)
+PY311 ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT_DIR)/versions/3.11*/bin/python))),$(shell command -v python3.11))
+PY312 ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT_DIR)/versions/3.12*/bin/python))),$(shell command -v python3.12))
 VENV := .venv
 VENV312 := .venv312
 PYTEST_ARGS ?=
