@@ -44,8 +44,24 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
         # DatabaseError, or a payload that is not JSON: either way the host must not notice.
         log.exception("lms_automations: could not record %s for user %s", event_type, user_id)
         return None
-    transaction.on_commit(lambda: enqueue_dispatch(key))
+    transaction.on_commit(lambda: hand_over(key, event_type, user_id))
     return key
+
+
+def hand_over(idempotency_key, event_type, user_id):
+    """After the host commits: dispatch in this process when a ``sync`` automation listens to the
+    event (its learner sees the outcome on the next page), else through Celery."""
+    try:
+        from .engine import trigger_index  # pylint: disable=import-outside-toplevel
+
+        if trigger_index.has_sync_listener(event_type):
+            from .engine.dispatch import dispatch_learner_events  # pylint: disable=import-outside-toplevel
+
+            dispatch_learner_events(user_id, inline_execution="sync")
+            return
+    except Exception:  # pylint: disable=broad-except
+        log.exception("lms_automations: in-process dispatch of %s failed; handing it to Celery", idempotency_key)
+    enqueue_dispatch(idempotency_key)
 
 
 def enqueue_dispatch(idempotency_key):

@@ -33,8 +33,12 @@ def dispatch_event(idempotency_key):
     return dispatch_learner_events(user_id) > 0
 
 
-def dispatch_learner_events(user_id):
-    """Match every undispatched event of one learner, oldest first; returns how many were handled."""
+def dispatch_learner_events(user_id, *, inline_execution=None):
+    """Match every undispatched event of one learner, oldest first; returns how many were handled.
+
+    With ``inline_execution="sync"`` (in the host's process) only runs of ``sync`` automations are
+    advanced here; the others go to Celery.
+    """
     ready = []
     handled = 0
     with transaction.atomic():
@@ -56,7 +60,17 @@ def dispatch_learner_events(user_id):
                 handled += 1
             except Exception as error:  # pylint: disable=broad-except
                 _record_failure(event, error)
-    advance_runs([run.pk for run in ready])
+    if inline_execution == "sync":
+        from ..models import Automation  # pylint: disable=import-outside-toplevel
+        from .tick import enqueue_resume  # pylint: disable=import-outside-toplevel
+
+        inline = [run.pk for run in ready if run.automation.execution == Automation.EXECUTION.sync]
+        later = [run.pk for run in ready if run.pk not in inline]
+        advance_runs(inline)
+        if later:
+            transaction.on_commit(lambda: enqueue_resume(later, None))
+    else:
+        advance_runs([run.pk for run in ready])
     return handled
 
 

@@ -54,6 +54,15 @@ def triggers_for(event_type):
     return _cached(("triggers", event_type), build)
 
 
+def has_sync_listener(event_type):
+    """Whether an automation with ``sync`` execution starts on this event type."""
+    def build():
+        return Trigger.objects.filter(event_type=event_type, automation__status__in=_LISTENING,
+                                      automation__execution=Automation.EXECUTION.sync).exists()
+
+    return _cached(("sync", event_type), build)
+
+
 def exits_for(event_type):
     """Ids of automations (any status with runs) that exit on ``event_type``."""
     return _cached(("exits", event_type), lambda: set(
