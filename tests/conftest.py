@@ -10,3 +10,13 @@ def run_on_commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return _capture
+
+
+@pytest.fixture(autouse=True)
+def fresh_trigger_index():
+    """A test's rolled-back automations must not linger in the per-process trigger index."""
+    from lms_automations.engine import trigger_index
+
+    trigger_index.invalidate()
+    yield
+    trigger_index.invalidate()
