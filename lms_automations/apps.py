@@ -74,3 +74,18 @@ class LmsAutomationsConfig(AppConfig):
     def ready(self):
         # Definition edits must reach the cached trigger index of every worker.
         from .engine import trigger_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+
+        _connect_host_only_receivers()
+
+
+def _connect_host_only_receivers():
+    """Receivers of signals that exist only inside edx-platform (skipped where it is absent)."""
+    from .retirement import on_user_retired  # pylint: disable=import-outside-toplevel
+
+    try:
+        from openedx.core.djangoapps.user_api.accounts.signals import (  # pylint: disable=import-outside-toplevel
+            USER_RETIRE_LMS_MISC,
+        )
+    except ImportError:
+        return
+    USER_RETIRE_LMS_MISC.connect(on_user_retired, dispatch_uid="lms_automations.on_user_retired")
