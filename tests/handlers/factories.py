@@ -90,3 +90,48 @@ def send(signal, time=AT, **data):
         signal.disconnect(dispatch_uid=uid)
     (metadata,) = seen
     return metadata
+
+
+EXAM_BLOCK = "block-v1:Demo+W1+2026+type@sequential+block@final"
+BADGE_UUID = "6f0c3b8e-8d1c-4c59-9d8e-0d4c0b0a1f11"
+PROGRAM_UUID = "1a2b3c4d-0000-4000-8000-000000000001"
+
+
+def thread_data(user, thread_id="t-1"):
+    from openedx_events.learning.data import DiscussionThreadData
+
+    # openedx-events 10.x requires every field; 11.x made most of them optional.
+    return DiscussionThreadData(
+        anonymous=False, anonymous_to_peers=False, body="hi", category_id="c", category_name="General",
+        commentable_id="c1", group_id=None, id=thread_id, team_id=None, thread_type="discussion", title="Hello",
+        title_truncated=False, truncated=False, url="/discussion/t-1", user=user_data(user), course_id=COURSE_KEY,
+    )
+
+
+def exam_data(user, exam_type="timed"):
+    from opaque_keys.edx.keys import UsageKey
+    from openedx_events.learning.data import ExamAttemptData
+
+    return ExamAttemptData(student_user=user_data(user), course_key=COURSE_KEY,
+                           usage_key=UsageKey.from_string(EXAM_BLOCK), exam_type=exam_type)
+
+
+def idv_data(user, status="approved"):
+    from openedx_events.learning.data import VerificationAttemptData
+
+    return VerificationAttemptData(attempt_id=1, user=user_data(user), status=status)
+
+
+def badge_data(user, name="Finisher"):
+    from openedx_events.learning.data import BadgeData, BadgeTemplateData
+
+    template = BadgeTemplateData(uuid=BADGE_UUID, origin="credentials", name=name, description="", image_url="")
+    return BadgeData(uuid=BADGE_UUID, user=user_data(user), template=template)
+
+
+def program_certificate_data(user, title="Data Science"):
+    from openedx_events.learning.data import ProgramCertificateData, ProgramData
+
+    program = ProgramData(uuid=PROGRAM_UUID, title=title, program_type="MicroMasters")
+    return ProgramCertificateData(user=user_data(user), program=program, uuid=PROGRAM_UUID, status="awarded",
+                                  url="/certificates/p", certificate_available_date=AT)

@@ -56,6 +56,21 @@ SENDS = [
         lambda u: post_save.send(sender=BlockCompletion, instance=completed_block(u), created=True, raw=False),
     ),
 ]
+SENDS += [
+    ("on_forum_thread_created", lambda u: signals.FORUM_THREAD_CREATED.send_event(thread=f.thread_data(u))),
+    ("on_forum_response_created", lambda u: signals.FORUM_THREAD_RESPONSE_CREATED.send_event(thread=f.thread_data(u))),
+    ("on_forum_comment_created", lambda u: signals.FORUM_RESPONSE_COMMENT_CREATED.send_event(thread=f.thread_data(u))),
+    ("on_exam_submitted", lambda u: signals.EXAM_ATTEMPT_SUBMITTED.send_event(exam_attempt=f.exam_data(u))),
+    ("on_exam_verified", lambda u: signals.EXAM_ATTEMPT_VERIFIED.send_event(exam_attempt=f.exam_data(u))),
+    ("on_exam_rejected", lambda u: signals.EXAM_ATTEMPT_REJECTED.send_event(exam_attempt=f.exam_data(u))),
+    ("on_idv_approved", lambda u: signals.IDV_ATTEMPT_APPROVED.send_event(idv_attempt=f.idv_data(u))),
+    ("on_idv_denied", lambda u: signals.IDV_ATTEMPT_DENIED.send_event(idv_attempt=f.idv_data(u, "denied"))),
+    ("on_badge_awarded", lambda u: signals.BADGE_AWARDED.send_event(badge=f.badge_data(u))),
+    (
+        "on_program_certificate_awarded",
+        lambda u: signals.PROGRAM_CERTIFICATE_AWARDED.send_event(program_certificate=f.program_certificate_data(u)),
+    ),
+]
 SEND_IDS = [name for name, _send in SENDS]
 
 
