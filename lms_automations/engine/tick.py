@@ -13,6 +13,7 @@ from django.utils import timezone
 from ..conf import get_setting
 from ..models import Event, RunWake
 from ..recording import enqueue_dispatch
+from ..scans import run_due_scans
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +24,11 @@ class TickReport:
 
     resumed_runs: int = 0
     relayed_events: int = 0
+    scanned: int = 0
 
     def __str__(self):
-        return f"resumed {self.resumed_runs} due run(s), relayed {self.relayed_events} undispatched event(s)"
+        return (f"resumed {self.resumed_runs} due run(s), relayed {self.relayed_events} undispatched event(s), "
+                f"{self.scanned} scan event(s)")
 
 
 def run_tick(now=None):
@@ -33,6 +36,7 @@ def run_tick(now=None):
     now = now or timezone.now()
     report = TickReport()
     report.resumed_runs = claim_due_runs(now)
+    report.scanned = run_due_scans(now)
     report.relayed_events = relay_undispatched_events(now)
     return report
 

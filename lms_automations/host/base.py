@@ -71,6 +71,11 @@ class HostBackend:
     def last_activity(self, user_id, course_key):
         self._missing("read learner activity")
 
+    def active_enrollment_activity(self):
+        """Every active enrolment as ``(user_id, course_key, last_activity_at or enrolled_at)``, read in
+        one set-based query (the daily inactivity scan)."""
+        self._missing("list learner activity")
+
     def get_grade(self, user_id, course_key):
         """``{"percent" (0–100), "letter_grade", "passed"}`` or None."""
         self._missing("read grades")

@@ -1,6 +1,6 @@
 """The plugin's models: definitions, events, runs, learner data and last-known host state."""
 from .automation import Automation, ExitCondition, Step, TestLearner, Trigger
-from .events import CustomEventType, Event, LearnerDispatchLock
+from .events import CustomEventType, Event, LearnerDispatchLock, PeriodicScan
 from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
 from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
@@ -19,6 +19,7 @@ __all__ = [
     "LearnerTag",
     "ListMembership",
     "MarketingConsent",
+    "PeriodicScan",
     "PointsEntry",
     "Run",
     "RunLog",

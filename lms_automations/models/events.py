@@ -89,6 +89,23 @@ class LearnerDispatchLock(models.Model):
     def __str__(self):
         return f"dispatch lock of user {self.user_id}"
 
+class PeriodicScan(models.Model):
+    """
+    When a periodic scan (e.g. the daily inactivity scan) last ran, so that ticks run it once a day.
+
+    .. no_pii:
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "lms_automations"
+
+    def __str__(self):
+        return f"{self.name} (last run {self.last_run_at})"
+
+
 class CustomEventType(TimeStampedModel):
     """
     A ``custom.<slug>`` event type declared in admin, ingested through REST or ``api.emit``.

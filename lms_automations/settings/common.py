@@ -29,6 +29,8 @@ DEFAULTS = {
     "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": False,
     # Open / click tracking of the plugin's own e-mails.
     "EMAIL_TRACKING": True,
+    # activity.inactive fires once per streak for each of these numbers of days without activity.
+    "INACTIVITY_DAYS": [7, 14, 30],
     # Course completion percentages at which progress.threshold_reached fires (once each).
     "PROGRESS_THRESHOLDS": [25, 50, 75, 100],
     # Points balances at which points.threshold_reached fires (the first time each is crossed).

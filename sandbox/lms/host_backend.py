@@ -147,6 +147,23 @@ class SandboxHost(HostBackend):
         last = rows.order_by("-date").values_list("date", flat=True).first()
         return None if last is None else datetime.datetime.combine(last, datetime.time(), tzinfo=datetime.UTC)
 
+    def active_enrollment_activity(self):
+        from django.db.models import Max, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
+
+        last_day = (
+            models.UserActivity.objects.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course__course_key"))
+            .values("user_id").annotate(last=Max("date")).values("last")
+        )
+        rows = (
+            models.CourseEnrollment.objects.filter(is_active=True)
+            .annotate(last_day=Subquery(last_day))
+            .values_list("user_id", "course__course_key", "last_day", "created")
+            .iterator(chunk_size=2000)
+        )
+        for user_id, course_key, last_day, created in rows:
+            last = datetime.datetime.combine(last_day, datetime.time(), tzinfo=datetime.UTC) if last_day else created
+            yield user_id, course_key, last
+
     def get_grade(self, user_id, course_key):
         grade = models.PersistentCourseGrade.objects.filter(
             user_id=user_id, course__course_key=str(course_key)).first()

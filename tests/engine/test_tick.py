@@ -65,6 +65,6 @@ def test_tick_command_prints_what_it_did(learner, capsys):
         record(learner, "k1")
     with time_machine.travel(START + datetime.timedelta(hours=1), tick=False):
         call_command("automations_tick")
-        assert str(run_tick()) == "resumed 0 due run(s), relayed 0 undispatched event(s)"
+        assert str(run_tick()).startswith("resumed 0 due run(s), relayed 0 undispatched event(s)")
     assert "relayed 1 undispatched event(s)" in capsys.readouterr().out
     assert Event.objects.get().dispatched_at is not None

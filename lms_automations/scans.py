@@ -1,0 +1,56 @@
+"""Periodic scans that turn the passing of time into events (run by the tick, once a day).
+
+Inactivity: for every active enrolment, the days since the learner's last activity in the course
+(or since enrolling) are compared with ``INACTIVITY_DAYS``. The event's idempotency key holds the
+date of that last activity, so ``activity.inactive`` fires once per streak per threshold however
+often the scan runs; activity starts a new streak.
+"""
+import datetime
+import logging
+
+from django.db import transaction
+
+from .conf import get_setting
+from .host import get_host
+from .models import Event, PeriodicScan
+from .recording import record_event
+
+log = logging.getLogger(__name__)
+SCAN_INTERVAL = datetime.timedelta(days=1)
+
+
+def run_due_scans(now):
+    """Run each scan whose day has come; safe when several ticks run at once (the row is locked)."""
+    ran = 0
+    with transaction.atomic():
+        scan, _ = PeriodicScan.objects.get_or_create(name="inactivity")
+        scan = PeriodicScan.objects.select_for_update(skip_locked=True).filter(name="inactivity").first()
+        if scan is None or (scan.last_run_at and now - scan.last_run_at < SCAN_INTERVAL):
+            return 0
+        ran = scan_inactivity(now)
+        scan.last_run_at = now
+        scan.save()
+    return ran
+
+
+def scan_inactivity(now):
+    """Record ``activity.inactive`` for every threshold a learner's quiet streak has reached."""
+    thresholds = sorted(get_setting("INACTIVITY_DAYS"))
+    recorded = 0
+    for user_id, course_key, last_activity in get_host().active_enrollment_activity():
+        days = (now - last_activity).days
+        for threshold in thresholds:
+            if days < threshold:
+                break
+            record_event(
+                "activity.inactive",
+                user_id=user_id,
+                payload={"user_id": user_id, "course_key": course_key, "days": threshold,
+                         "last_activity_at": last_activity.isoformat()},
+                occurred_at=now,
+                source=Event.SOURCE.scan,
+                idempotency_key=f"inactive:{user_id}:{course_key}:{threshold}:{last_activity.date().isoformat()}",
+            )
+            recorded += 1
+    log.info("lms_automations: inactivity scan saw %d quiet streak threshold(s)", recorded)
+    return recorded
