@@ -10,7 +10,7 @@ import zoneinfo
 from django.utils import timezone
 
 from ..host import get_host
-from .templates import render_params
+from .templates import contains_template, render_params
 
 
 class StepContext:
@@ -80,7 +80,13 @@ class StepContext:
         }
 
     def render(self, params, path="params"):
-        """``params`` with templates rendered; raises ``PermanentError`` naming a broken one."""
+        """``params`` with templates rendered; raises ``PermanentError`` naming a broken one.
+
+        Params without a template are returned as they are, without building the context (which
+        costs a host call for the learner).
+        """
+        if not contains_template(params):
+            return params
         return render_params(params, self.template_context(), path)
 
 

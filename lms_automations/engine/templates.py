@@ -23,6 +23,15 @@ def is_template(value):
     return isinstance(value, str) and ("{{" in value or "{%" in value)
 
 
+def contains_template(value):
+    """Whether any string inside ``value`` (dicts and lists included) is a template."""
+    if isinstance(value, dict):
+        return any(contains_template(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_template(item) for item in value)
+    return is_template(value)
+
+
 def compile_template(text, *, html=False):
     """Compile ``text``; raises ``TemplateSyntaxError`` (validation reports it with its path)."""
     return _engine(bool(html)).from_string(text)
