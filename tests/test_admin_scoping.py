@@ -32,3 +32,40 @@ def test_staff_see_only_automations_of_their_courses(client, staff, admin_user):
     assert "Theirs" not in client.get("/admin/lms_automations/run/").content.decode()
     client.force_login(admin_user)
     assert "Theirs" in client.get("/admin/lms_automations/automation/").content.decode()
+
+
+def test_an_invalid_edit_in_admin_cannot_stay_active(client, admin_user):
+    import json
+    from pathlib import Path
+
+    from lms_automations import api
+
+    document = json.loads((Path(api.__file__).parent / "examples" / "welcome_and_nudge.json").read_text())
+    automation = api.import_automation(document)
+    client.force_login(admin_user)
+    url = f"/admin/lms_automations/automation/{automation.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(scope_courses=json.dumps(automation.scope_courses), scope_orgs="[]", status="active")
+    for prefix, rows in (("triggers", automation.triggers.all()), ("steps", automation.steps.all()),
+                         ("exit_conditions", automation.exit_conditions.all()), ("test_learners", [])):
+        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)})
+        for index, row in enumerate(rows):
+            data[f"{prefix}-{index}-id"] = row.pk
+            data[f"{prefix}-{index}-automation"] = automation.pk
+            for field in ("position", "event_type", "outcome", "step_id", "step_type", "kind", "side"):
+                if hasattr(row, field):
+                    data[f"{prefix}-{index}-{field}"] = getattr(row, field)
+            for field in ("filter", "params", "condition"):
+                if hasattr(row, field):
+                    value = getattr(row, field)
+                    if field == "params" and getattr(row, "step_id", "") == "wait-2-days":
+                        value = {"days": 0}
+                    data[f"{prefix}-{index}-{field}"] = json.dumps(value)
+            if getattr(row, "parent_id", None):
+                data[f"{prefix}-{index}-parent"] = row.parent_id
+    response = client.post(url, data, follow=True)
+    automation.refresh_from_db()
+    assert automation.steps.get(step_id="wait-2-days").params == {"days": 0}
+    assert automation.status == Automation.STATUS.draft
+    assert "between 5 minutes and 365 days" in response.content.decode()

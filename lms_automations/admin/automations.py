@@ -1,9 +1,12 @@
 """Admin of automation definitions: the list course teams start from, and the flow at a glance."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..engine import trigger_index
+from ..engine.definition import dump_document
+from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .scoping import CourseScopedAdminMixin
 
@@ -54,6 +57,21 @@ class AutomationAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
         ("Flow", {"fields": ("flow_outline",)}),
         ("Dates", {"fields": ("created", "modified")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        """An automation edited into an invalid state cannot stay active: it falls back to draft."""
+        super().save_related(request, form, formsets, change)
+        automation = form.instance
+        trigger_index.invalidate()
+        if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
+            return
+        errors = validate_document(dump_document(automation), automation_id=automation.pk)
+        if errors:
+            automation.status = Automation.STATUS.draft
+            automation.save(update_fields=["status", "modified"])
+            listed = "; ".join(f"{error['path']}: {error['message']}" for error in errors[:10])
+            self.message_user(request, f"Saved as draft, not {form.cleaned_data['status']}: {listed}",
+                              level=messages.ERROR)
 
     def get_queryset(self, request):
         return (
