@@ -15,7 +15,7 @@ from ..conf import get_setting
 from ..models import ActionExecution, Run, RunLog, RunWake
 from .conditions import evaluate_tree
 from .context import StepContext
-from .errors import EndRun, StepError
+from .errors import EndRun, StepError, TransientError
 from .flow import first_child_id, get_step, next_step_id
 from .runs import add_log, end_run, schedule_wake
 
@@ -108,8 +108,6 @@ def advance_run(run, *, now=None):
 
 
 def _as_transient(error):
-    from .errors import TransientError  # pylint: disable=import-outside-toplevel
-
     return TransientError(f"{type(error).__name__}: {error}")
 
 
