@@ -4,9 +4,9 @@ from ..events import EventType
 
 class AccountRegistered(EventType):
     key = "account.registered"
-    label = "Account registered"
+    label = "Registered an account"
     category = "Account"
-    description = "A learner finished registering (STUDENT_REGISTRATION_COMPLETED)."
+    description = "Fires when a learner finishes registering in the LMS (STUDENT_REGISTRATION_COMPLETED), once per account."
     payload_fields = {
         "username": "the learner's username",
         "email": "the learner's e-mail address",
@@ -15,13 +15,13 @@ class AccountRegistered(EventType):
 
 class AccountActivated(EventType):
     key = "account.activated"
-    label = "Account activated"
+    label = "Activated an account"
     category = "Account"
-    description = "A learner confirmed their e-mail address and the account became active (USER_ACCOUNT_ACTIVATED)."
+    description = "Fires when a learner confirms their e-mail address and the account becomes active (the LMS's USER_ACCOUNT_ACTIVATED Django signal)."
 
 
 class AccountLoggedIn(EventType):
     key = "account.logged_in"
     label = "Logged in"
     category = "Account"
-    description = "A learner logged in to the LMS (SESSION_LOGIN_COMPLETED)."
+    description = "Fires on every login to the LMS (SESSION_LOGIN_COMPLETED); use an entry policy to act only on some."

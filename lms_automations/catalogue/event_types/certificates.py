@@ -1,17 +1,17 @@
-"""Certificate, program certificate and badge event types."""
+"""Course certificate, program certificate and badge event types."""
 from ..events import EventType
 
 
 class CertificateAwarded(EventType):
     key = "certificate.awarded"
-    label = "Certificate awarded"
+    label = "Earned a certificate"
     category = "Certificates"
-    description = "A certificate became downloadable; once per certificate (the LMS's re-saves are ignored)."
+    description = "Fires when a course certificate becomes available (CERTIFICATE_CREATED), once per certificate: the LMS re-sending it when a certificate is re-saved is ignored."
     payload_fields = {
         "course_key": "the course",
-        "mode": "the certificate's mode",
+        "mode": "the certificate's mode, e.g. verified",
         "grade": "the grade on the certificate",
-        "download_url": "where to get it",
+        "download_url": "where the learner gets it",
     }
 
 
@@ -19,7 +19,7 @@ class CertificateRevoked(EventType):
     key = "certificate.revoked"
     label = "Certificate revoked"
     category = "Certificates"
-    description = "A certificate was revoked (CERTIFICATE_REVOKED)."
+    description = "Fires when a course certificate is revoked (CERTIFICATE_REVOKED), once per revocation."
     payload_fields = {
         "course_key": "the course",
     }
@@ -27,21 +27,21 @@ class CertificateRevoked(EventType):
 
 class ProgramCertificateAwarded(EventType):
     key = "program_certificate.awarded"
-    label = "Program certificate awarded"
+    label = "Earned a program certificate"
     category = "Certificates"
-    description = "A program certificate was awarded in Credentials (PROGRAM_CERTIFICATE_AWARDED, through the event bus)."
+    description = "Fires when Credentials awards a program certificate (PROGRAM_CERTIFICATE_AWARDED, through the event bus); a re-delivery of the same message is one event."
     payload_fields = {
-        "program_uuid": "the program",
-        "program_title": "its title",
+        "program_uuid": "the program's UUID",
+        "program_title": "the program's title",
     }
 
 
 class BadgeAwarded(EventType):
     key = "badge.awarded"
-    label = "Badge awarded"
+    label = "Earned a badge"
     category = "Certificates"
-    description = "A badge was awarded in Credentials (BADGE_AWARDED, through the event bus)."
+    description = "Fires when Credentials awards a badge (BADGE_AWARDED, through the event bus); a re-delivery of the same message is one event."
     payload_fields = {
-        "badge_name": "the badge",
-        "badge_uuid": "its id",
+        "badge_name": "the badge's name",
+        "badge_uuid": "the badge's UUID",
     }

@@ -1,66 +1,56 @@
-"""Commerce event types, ingested from external stores (Open edX has no order events)."""
+"""Commerce event types. Open edX has no order events of its own, so an external store reports them
+to the plugin's HMAC-signed ingestion endpoint (SPEC §7.3); the store's idempotency key makes a
+re-sent report one event."""
 from ..events import EventType
+
+ORDER_FIELDS = {
+    "order_id": "the store's order id",
+    "sku": "the product's SKU",
+    "course_key": "the course the product gives access to, if any",
+    "amount": "the amount of the order (or of the refund)",
+    "currency": "ISO 4217 code, e.g. EUR",
+}
+SUBSCRIPTION_FIELDS = {
+    "subscription_id": "the store's subscription id",
+    "sku": "the product's SKU",
+}
 
 
 class OrderPaid(EventType):
     key = "order.paid"
-    label = "Order paid"
+    label = "Paid an order"
     category = "Commerce"
-    description = "An external store reported a paid order (commerce ingestion endpoint)."
-    payload_fields = {
-        "order_id": "the store's order id",
-        "sku": "the product",
-        "course_key": "the course bought, if any",
-        "amount": "the amount paid",
-        "currency": "e.g. EUR",
-    }
+    description = "Fires when an external store reports that the learner's order was paid."
+    payload_fields = ORDER_FIELDS
 
 
 class OrderPaymentFailed(EventType):
     key = "order.payment_failed"
     label = "Payment failed"
     category = "Commerce"
-    description = "An external store reported a failed payment."
-    payload_fields = {
-        "order_id": "the store's order id",
-        "sku": "the product",
-        "course_key": "the course, if any",
-        "amount": "the amount",
-        "currency": "e.g. EUR",
-    }
+    description = "Fires when an external store reports that a payment for the learner's order failed."
+    payload_fields = ORDER_FIELDS
 
 
 class OrderRefunded(EventType):
     key = "order.refunded"
     label = "Order refunded"
     category = "Commerce"
-    description = "An external store reported a refund."
-    payload_fields = {
-        "order_id": "the store's order id",
-        "sku": "the product",
-        "course_key": "the course, if any",
-        "amount": "the amount refunded",
-        "currency": "e.g. EUR",
-    }
+    description = "Fires when an external store reports that the learner's order was refunded (amount: what was refunded)."
+    payload_fields = ORDER_FIELDS
 
 
 class SubscriptionRenewed(EventType):
     key = "subscription.renewed"
     label = "Subscription renewed"
     category = "Commerce"
-    description = "An external store reported a renewed subscription."
-    payload_fields = {
-        "subscription_id": "the subscription",
-        "sku": "the product",
-    }
+    description = "Fires when an external store reports that the learner's subscription renewed."
+    payload_fields = SUBSCRIPTION_FIELDS
 
 
 class SubscriptionCancelled(EventType):
     key = "subscription.cancelled"
     label = "Subscription cancelled"
     category = "Commerce"
-    description = "An external store reported a cancelled subscription."
-    payload_fields = {
-        "subscription_id": "the subscription",
-        "sku": "the product",
-    }
+    description = "Fires when an external store reports that the learner's subscription was cancelled."
+    payload_fields = SUBSCRIPTION_FIELDS

@@ -1,4 +1,5 @@
-"""Cohort, assignment, exam, forum and identity-verification event types."""
+"""Cohort, assignment, exam, forum and identity-verification event types (openedx-events signals;
+exams come from edx-exams through the event bus). A re-delivery of the same signal is one event."""
 from ..events import EventType
 
 
@@ -6,7 +7,7 @@ class CohortJoined(EventType):
     key = "cohort.joined"
     label = "Joined a cohort"
     category = "Community"
-    description = "The learner was put in a cohort (COHORT_MEMBERSHIP_CHANGED)."
+    description = "Fires when the learner is placed in a cohort, by staff or automatically (COHORT_MEMBERSHIP_CHANGED)."
     payload_fields = {
         "course_key": "the course",
         "cohort": "the cohort's name",
@@ -15,9 +16,9 @@ class CohortJoined(EventType):
 
 class AssignmentSubmitted(EventType):
     key = "assignment.submitted"
-    label = "Assignment submitted"
-    category = "Community"
-    description = "An open response assessment was submitted (ORA_SUBMISSION_CREATED)."
+    label = "Submitted an assignment"
+    category = "Assignments and exams"
+    description = "Fires when the learner submits an open response assessment (ORA_SUBMISSION_CREATED)."
     payload_fields = {
         "course_key": "the course",
         "block_key": "the assignment",
@@ -26,37 +27,37 @@ class AssignmentSubmitted(EventType):
 
 class ExamSubmitted(EventType):
     key = "exam.submitted"
-    label = "Exam submitted"
-    category = "Exams"
-    description = "An exam attempt was submitted (EXAM_ATTEMPT_SUBMITTED)."
+    label = "Submitted an exam"
+    category = "Assignments and exams"
+    description = "Fires when the learner submits a timed or proctored exam attempt (EXAM_ATTEMPT_SUBMITTED)."
     payload_fields = {
         "course_key": "the course",
         "block_key": "the exam",
-        "exam_type": "e.g. proctored, timed",
+        "exam_type": "e.g. proctored, timed, practice",
     }
 
 
 class ExamVerified(EventType):
     key = "exam.verified"
-    label = "Exam verified"
-    category = "Exams"
-    description = "An exam attempt was verified (EXAM_ATTEMPT_VERIFIED)."
+    label = "Exam attempt verified"
+    category = "Assignments and exams"
+    description = "Fires when an exam attempt passes proctoring review (EXAM_ATTEMPT_VERIFIED)."
     payload_fields = {
         "course_key": "the course",
         "block_key": "the exam",
-        "exam_type": "e.g. proctored, timed",
+        "exam_type": "e.g. proctored, timed, practice",
     }
 
 
 class ExamRejected(EventType):
     key = "exam.rejected"
-    label = "Exam rejected"
-    category = "Exams"
-    description = "An exam attempt was rejected (EXAM_ATTEMPT_REJECTED)."
+    label = "Exam attempt rejected"
+    category = "Assignments and exams"
+    description = "Fires when an exam attempt fails proctoring review (EXAM_ATTEMPT_REJECTED)."
     payload_fields = {
         "course_key": "the course",
         "block_key": "the exam",
-        "exam_type": "e.g. proctored, timed",
+        "exam_type": "e.g. proctored, timed, practice",
     }
 
 
@@ -64,7 +65,7 @@ class ForumThreadCreated(EventType):
     key = "forum.thread_created"
     label = "Started a discussion"
     category = "Community"
-    description = "The learner created a forum thread (FORUM_THREAD_CREATED)."
+    description = "Fires when the learner posts a new discussion thread (FORUM_THREAD_CREATED)."
     payload_fields = {
         "course_key": "the course",
         "thread_id": "the thread",
@@ -73,12 +74,12 @@ class ForumThreadCreated(EventType):
 
 class ForumResponseCreated(EventType):
     key = "forum.response_created"
-    label = "Answered a discussion"
+    label = "Replied to a discussion"
     category = "Community"
-    description = "The learner responded to a thread (FORUM_THREAD_RESPONSE_CREATED)."
+    description = "Fires when the learner posts a response to a thread (FORUM_THREAD_RESPONSE_CREATED)."
     payload_fields = {
         "course_key": "the course",
-        "thread_id": "the thread",
+        "thread_id": "the thread responded to",
     }
 
 
@@ -86,10 +87,10 @@ class ForumCommentCreated(EventType):
     key = "forum.comment_created"
     label = "Commented in a discussion"
     category = "Community"
-    description = "The learner commented on a response (FORUM_RESPONSE_COMMENT_CREATED)."
+    description = "Fires when the learner comments on a response (FORUM_RESPONSE_COMMENT_CREATED)."
     payload_fields = {
         "course_key": "the course",
-        "thread_id": "the thread",
+        "thread_id": "the thread commented in",
     }
 
 
@@ -97,11 +98,11 @@ class IdvApproved(EventType):
     key = "idv.approved"
     label = "Identity verified"
     category = "Account"
-    description = "An identity verification was approved (IDV_ATTEMPT_APPROVED)."
+    description = "Fires when the learner's identity verification is approved (IDV_ATTEMPT_APPROVED)."
 
 
 class IdvDenied(EventType):
     key = "idv.denied"
     label = "Identity verification denied"
     category = "Account"
-    description = "An identity verification was denied (IDV_ATTEMPT_DENIED)."
+    description = "Fires when the learner's identity verification is denied (IDV_ATTEMPT_DENIED)."

@@ -1,53 +1,50 @@
-"""Event types of the plugin's own e-mail: sent, opened, clicked, (un)subscribed."""
+"""Event types of the plugin's own e-mail: sent, opened (tracking pixel), clicked (signed redirect),
+and marketing consent changes. Mail sent by the LMS itself is not tracked."""
 from ..events import EventType
+
+MESSAGE_FIELDS = {
+    "message_id": "the e-mail's Message-ID",
+    "automation_id": "the automation that sent it",
+    "step_id": "the step that sent it",
+}
 
 
 class EmailSent(EventType):
     key = "email.sent"
-    label = "E-mail sent"
+    label = "Was sent an e-mail"
     category = "E-mail"
-    description = "An automation sent the learner an e-mail."
-    payload_fields = {
-        "message_id": "the e-mail's id",
-        "automation_id": "the automation",
-        "step_id": "the step",
-    }
+    description = "Fires when an automation's email.send step hands an e-mail for the learner to the LMS's mailer (a marketing e-mail the learner does not accept is not sent and fires nothing)."
+    payload_fields = MESSAGE_FIELDS
 
 
 class EmailOpened(EventType):
     key = "email.opened"
-    label = "E-mail opened"
+    label = "Opened an e-mail"
     category = "E-mail"
-    description = "The learner opened an automation's e-mail (tracking pixel)."
-    payload_fields = {
-        "message_id": "the e-mail's id",
-        "automation_id": "the automation",
-        "step_id": "the step",
-    }
+    description = "Fires when the learner's mail client loads the tracking pixel of an automation's e-mail (only with tracking on; mail clients that block images are not counted)."
+    payload_fields = MESSAGE_FIELDS
 
 
 class EmailClicked(EventType):
     key = "email.clicked"
-    label = "Link clicked"
+    label = "Clicked a link in an e-mail"
     category = "E-mail"
-    description = "The learner clicked a link in an automation's e-mail (signed redirect)."
+    description = "Fires when the learner follows a link in an automation's e-mail (through the plugin's signed redirect; only with tracking on)."
     payload_fields = {
-        "message_id": "the e-mail's id",
-        "automation_id": "the automation",
-        "step_id": "the step",
-        "url": "the link",
+        **MESSAGE_FIELDS,
+        "url": "the link followed",
     }
 
 
 class EmailUnsubscribed(EventType):
     key = "email.unsubscribed"
-    label = "Unsubscribed"
+    label = "Unsubscribed from marketing e-mail"
     category = "E-mail"
-    description = "The learner opted out of marketing e-mail."
+    description = "Fires when the learner opts out of marketing e-mail: the signed unsubscribe link, staff in admin, or a learner.unsubscribe step."
 
 
 class EmailResubscribed(EventType):
     key = "email.resubscribed"
-    label = "Resubscribed"
+    label = "Resubscribed to marketing e-mail"
     category = "E-mail"
-    description = "The learner opted back in to marketing e-mail."
+    description = "Fires when the learner opts back in to marketing e-mail (signed link or staff in admin)."

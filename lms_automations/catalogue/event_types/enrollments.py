@@ -1,4 +1,5 @@
-"""Enrolment event types, after the repeats the LMS sends are filtered out at dispatch."""
+"""Enrolment event types. The LMS repeats some of its enrolment signals; the repeats are dropped at
+dispatch against the learner's last known enrolment, so these fire on real changes only."""
 from ..events import EventType
 
 
@@ -6,9 +7,9 @@ class EnrollmentCreated(EventType):
     key = "enrollment.created"
     label = "Enrolled in a course"
     category = "Enrolment"
-    description = "A learner enrolled, once per activation: the LMS re-sending its signal for an active enrolment is ignored."
+    description = "Fires when a learner enrols or re-activates an enrolment (COURSE_ENROLLMENT_CREATED), once per activation: the LMS re-sending its signal for an enrolment that is already active is ignored."
     payload_fields = {
-        "course_key": "the course",
+        "course_key": "the course, e.g. course-v1:Org+Course+Run",
         "org": "the course's organisation",
         "mode": "the enrolment mode, e.g. audit or verified",
     }
@@ -16,9 +17,9 @@ class EnrollmentCreated(EventType):
 
 class EnrollmentModeChanged(EventType):
     key = "enrollment.mode_changed"
-    label = "Enrolment mode changed"
+    label = "Changed enrolment track"
     category = "Enrolment"
-    description = "An active enrolment moved to another mode (only real changes against the last known mode)."
+    description = "Fires when an active enrolment moves to another mode (COURSE_ENROLLMENT_CHANGED), only when the mode differs from the last known one."
     payload_fields = {
         "course_key": "the course",
         "from_mode": "the mode before",
@@ -30,20 +31,20 @@ class EnrollmentUpgraded(EventType):
     key = "enrollment.upgraded"
     label = "Upgraded to a paid track"
     category = "Enrolment"
-    description = "The mode changed from a free mode (audit, honor) to a paid one: the LMS's own purchase."
+    description = "Fires when the mode changes from a free mode (audit, honor) to a paid one — the LMS's own purchase. Comes with an enrollment.mode_changed for the same change."
     payload_fields = {
         "course_key": "the course",
-        "from_mode": "the free mode",
-        "to_mode": "the paid mode",
+        "from_mode": "the free mode before",
+        "to_mode": "the paid mode after",
     }
 
 
 class EnrollmentDeactivated(EventType):
     key = "enrollment.deactivated"
-    label = "Unenrolled"
+    label = "Unenrolled from a course"
     category = "Enrolment"
-    description = "A learner left a course (COURSE_UNENROLLMENT_COMPLETED)."
+    description = "Fires when a learner leaves a course or staff unenrol them (COURSE_UNENROLLMENT_COMPLETED), once per enrolment: a repeated unenrolment is ignored."
     payload_fields = {
         "course_key": "the course",
-        "mode": "the mode they had",
+        "mode": "the mode the learner had",
     }

@@ -1,4 +1,7 @@
-"""Grade event types: the grade itself and transitions across the passing line."""
+"""Grade event types: the grade itself, and transitions across the passing line.
+
+The LMS recomputes grades often and repeats the passing status each time; only changes fire.
+"""
 from ..events import EventType
 
 
@@ -6,12 +9,12 @@ class GradeChanged(EventType):
     key = "grade.changed"
     label = "Grade changed"
     category = "Grades"
-    description = "The learner's course grade changed (PERSISTENT_GRADE_SUMMARY_CHANGED), not every identical recompute."
+    description = "Fires when the learner's course grade is saved with a different percent or passing status (PERSISTENT_GRADE_SUMMARY_CHANGED); identical recomputes are ignored."
     payload_fields = {
         "course_key": "the course",
-        "percent": "the grade, 0-100",
-        "letter_grade": "e.g. Pass",
-        "passed": "true once the learner has passed",
+        "percent": "the grade, 0–100",
+        "letter_grade": "the grade's letter, e.g. Pass or A",
+        "passed": "whether the grade is passing",
     }
 
 
@@ -19,7 +22,7 @@ class CoursePassed(EventType):
     key = "course.passed"
     label = "Passed a course"
     category = "Grades"
-    description = "The learner went from not passing to passing (not every recompute)."
+    description = "Fires only on a transition to passing (COURSE_PASSING_STATUS_UPDATED), not on every grade recompute that repeats it."
     payload_fields = {
         "course_key": "the course",
     }
@@ -29,7 +32,7 @@ class CourseFailed(EventType):
     key = "course.failed"
     label = "Fell below passing"
     category = "Grades"
-    description = "The learner went from passing to not passing."
+    description = "Fires only on a transition from passing to not passing; a learner who never passed does not trigger it."
     payload_fields = {
         "course_key": "the course",
     }

@@ -1,4 +1,5 @@
-"""Event types of the plugin's learner data: tags, fields, lists, points."""
+"""Event types of the learner data the plugin keeps: tags, fields, lists, points. They fire on real
+changes only (adding a tag the learner already has fires nothing), whoever made the change."""
 from ..events import EventType
 
 
@@ -6,7 +7,7 @@ class TagAdded(EventType):
     key = "tag.added"
     label = "Tag added"
     category = "Learner data"
-    description = "A tag was added to the learner."
+    description = "Fires when the learner gets a tag they did not have."
     payload_fields = {
         "tag": "the tag",
     }
@@ -16,7 +17,7 @@ class TagRemoved(EventType):
     key = "tag.removed"
     label = "Tag removed"
     category = "Learner data"
-    description = "A tag was removed from the learner."
+    description = "Fires when a tag the learner had is removed."
     payload_fields = {
         "tag": "the tag",
     }
@@ -26,11 +27,11 @@ class FieldChanged(EventType):
     key = "field.changed"
     label = "Learner field changed"
     category = "Learner data"
-    description = "A learner field changed value."
+    description = "Fires when a learner field the plugin keeps (or a profile field the host adapter exposes) gets a different value or is cleared."
     payload_fields = {
-        "field": "the field",
-        "old": "its previous value",
-        "new": "its new value",
+        "field": "the field's name",
+        "old": "its previous value (null if it had none)",
+        "new": "its new value (null when cleared)",
     }
 
 
@@ -38,7 +39,7 @@ class ListJoined(EventType):
     key = "list.joined"
     label = "Added to a list"
     category = "Learner data"
-    description = "The learner was added to a list."
+    description = "Fires when the learner is added to a list they were not on."
     payload_fields = {
         "list": "the list",
     }
@@ -48,7 +49,7 @@ class ListLeft(EventType):
     key = "list.left"
     label = "Removed from a list"
     category = "Learner data"
-    description = "The learner was removed from a list."
+    description = "Fires when the learner is removed from a list they were on."
     payload_fields = {
         "list": "the list",
     }
@@ -58,11 +59,11 @@ class PointsAwarded(EventType):
     key = "points.awarded"
     label = "Points awarded"
     category = "Learner data"
-    description = "Points were added to the learner's ledger."
+    description = "Fires when points are added to the learner's ledger, once per ledger entry."
     payload_fields = {
         "amount": "points added",
-        "balance": "the new balance",
-        "course_key": "the course, if the points belong to one",
+        "balance": "the balance after",
+        "course_key": "the course the points belong to, if any",
     }
 
 
@@ -70,20 +71,20 @@ class PointsDeducted(EventType):
     key = "points.deducted"
     label = "Points deducted"
     category = "Learner data"
-    description = "Points were taken from the learner's ledger."
+    description = "Fires when points are taken from the learner's ledger, once per ledger entry."
     payload_fields = {
         "amount": "points taken",
-        "balance": "the new balance",
-        "course_key": "the course, if the points belong to one",
+        "balance": "the balance after",
+        "course_key": "the course the points belong to, if any",
     }
 
 
 class PointsThresholdReached(EventType):
     key = "points.threshold_reached"
-    label = "Points threshold reached"
+    label = "Reached a points milestone"
     category = "Learner data"
-    description = "The balance crossed a threshold (setting POINTS_THRESHOLDS) for the first time."
+    description = "Fires when the learner's balance crosses a threshold (LMS_AUTOMATIONS['POINTS_THRESHOLDS']) for the first time; falling back and climbing again does not fire it twice."
     payload_fields = {
-        "balance": "the balance",
+        "balance": "the balance that crossed it",
         "threshold": "the threshold crossed",
     }
