@@ -1,7 +1,8 @@
 # lms-automations — developer commands. `make demo` and `make test` are the two that matter.
-.PHONY: help requirements requirements312 demo test test-services test-browser quality upgrade clean
+.PHONY: help requirements requirements312 demo test test-services test-browser quality tox upgrade clean
 
 SHELL := /bin/bash
+.DEFAULT_GOAL := help
 # A pyenv-installed interpreter if there is one (pyenv's shims fail for versions not selected),
 # else whatever python3.11 / python3.12 the PATH has.
 PYENV_ROOT_DIR := $(shell pyenv root 2>/dev/null)
@@ -9,68 +10,103 @@ PY311 ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT_DIR)/versions/3.11*/bin/
 PY312 ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT_DIR)/versions/3.12*/bin/python))),$(shell command -v python3.12))
 VENV := .venv
 VENV312 := .venv312
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k waits -x"`.
 PYTEST_ARGS ?=
+# Parallel workers (pytest-xdist); `make test XDIST=0` runs in one process.
+XDIST ?= 2
+XDIST_ARGS := $(if $(filter 0,$(XDIST)),,-n $(XDIST))
+# The services tests share one broker queue: they run in one xdist process (tests/services/support.py).
+XDIST_SERVICES_ARGS := $(if $(filter 0,$(XDIST)),,-n $(XDIST) --dist loadgroup)
+# Prepared by scripts/ensure-services.sh. Django's test runner creates and drops test_<name>.
 MARIADB_URL ?= mysql://lms_automations:lms_automations@127.0.0.1:3306/lms_automations
 POSTGRES_URL ?= postgres://lms_automations:lms_automations@127.0.0.1:5432/lms_automations
 REDIS_URL ?= redis://127.0.0.1:6379/5
+# pytest exits 5 when it ran no test: that is a failure here, as is any other non-zero code.
+PYTEST_CHECK = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; fi; exit $$rc
 
 help:
+	@echo "make requirements   create/refresh .venv (Python 3.11) from requirements/py311/{test,dev}.txt"
 	@echo "make demo           sandbox LMS + plugin on http://127.0.0.1:8000/admin/ (worker and tick included)"
 	@echo "make test           the whole default test suite (Python 3.11, SQLite, Celery eager)"
-	@echo "make test-services  the suite on Python 3.12 against MariaDB and PostgreSQL, broker tests on Redis"
+	@echo "make test-services  the suite on Python 3.12 against MariaDB, then PostgreSQL; broker tests on Redis"
 	@echo "make test-browser   admin pages in headless Chromium (installs Debian chromium if missing)"
-	@echo "make quality        ruff"
-	@echo "make upgrade        re-pin requirements/py311 and requirements/py312"
+	@echo "make quality        ruff check"
+	@echo "make tox            the tox matrix (py311-django42, py311-django52, py312-django52, quality); TOX_ARGS=..."
+	@echo "make upgrade        re-pin requirements/py311 and requirements/py312 (UPGRADE= keeps current pins)"
+	@echo "make clean          remove the virtualenvs, caches and var/"
 
-# A venv per Python line, rebuilt only when its pinned requirements change.
-$(VENV)/.installed-%: requirements/py311/test.txt requirements/py311/quality.txt setup.py
-	@echo "==> Installing Python 3.11 requirements into $(VENV)"
-	@test -x $(VENV)/bin/python || $(PY311) -m venv $(VENV)
-	@$(VENV)/bin/pip install -q --upgrade pip
-	@$(VENV)/bin/pip install -q -r requirements/py311/test.txt -r requirements/py311/quality.txt
-	@$(VENV)/bin/pip install -q --no-deps -e . -e tests/catalogue/thirdparty_pkg
-	@rm -f $(VENV)/.installed-* && touch $@
+# --- virtualenvs ------------------------------------------------------------------------------
+# One venv per Python line. scripts/bootstrap-venv.sh does nothing when the venv's stamp (a
+# checksum of the pinned files and setup files) matches, so these are cheap to depend on.
+requirements:
+	@bash scripts/bootstrap-venv.sh $(VENV) "$(PY311)" requirements/py311/test.txt requirements/py311/dev.txt
 
-$(VENV312)/.installed-%: requirements/py312/test.txt setup.py
-	@echo "==> Installing Python 3.12 requirements into $(VENV312)"
-	@test -n "$(PY312)" || { echo "Python 3.12 not found (pyenv install 3.12)"; exit 1; }
-	@test -x $(VENV312)/bin/python || $(PY312) -m venv $(VENV312)
-	@$(VENV312)/bin/pip install -q --upgrade pip
-	@$(VENV312)/bin/pip install -q -r requirements/py312/test.txt
-	@$(VENV312)/bin/pip install -q --no-deps -e . -e tests/catalogue/thirdparty_pkg
-	@rm -f $(VENV312)/.installed-* && touch $@
+requirements312:
+	@bash scripts/bootstrap-venv.sh $(VENV312) "$(PY312)" requirements/py312/test.txt
 
-STAMP311 = $(VENV)/.installed-$(shell cat requirements/py311/*.txt setup.py tests/catalogue/thirdparty_pkg/setup.py | md5sum | cut -c1-12)
-STAMP312 = $(VENV312)/.installed-$(shell cat requirements/py312/*.txt setup.py tests/catalogue/thirdparty_pkg/setup.py | md5sum | cut -c1-12)
-
-requirements: $(STAMP311)
-requirements312: $(STAMP312)
-
+# --- running ----------------------------------------------------------------------------------
 demo: requirements
 	@bash scripts/demo.sh
 
 test: requirements
-	$(VENV)/bin/pytest -m "not services and not browser" $(PYTEST_ARGS)
+	@echo "==> The default suite: Python 3.11, SQLite in memory, Celery eager (not: services, browser)"
+	@$(VENV)/bin/pytest $(XDIST_ARGS) -m "not services and not browser" $(PYTEST_ARGS); $(PYTEST_CHECK)
 
+# Both databases run even when the first fails; the target fails if either did.
 test-services: requirements312
 	@bash scripts/ensure-services.sh
-	@echo "==> Python 3.12, MariaDB"
-	DATABASE_URL=$(MARIADB_URL) CELERY_BROKER_URL=$(REDIS_URL) $(VENV312)/bin/pytest -m "not browser" $(PYTEST_ARGS)
-	@echo "==> Python 3.12, PostgreSQL"
-	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_URL) $(VENV312)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	@failed=""; \
+	echo "==> The suite plus the services tests: Python 3.12, MariaDB, broker Redis"; \
+	DATABASE_URL=$(MARIADB_URL) CELERY_BROKER_URL=$(REDIS_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
+	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed="$$failed MariaDB($$?)"; \
+	echo "==> The suite plus the services tests: Python 3.12, PostgreSQL, broker Redis"; \
+	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
+	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed="$$failed PostgreSQL($$?)"; \
+	if [ -n "$$failed" ]; then echo "test-services failed on:$$failed (pytest's exit code; 5: no tests collected)" >&2; exit 1; fi
 
 test-browser: requirements
 	@command -v chromium >/dev/null || { echo "==> Installing Debian chromium"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
-	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+	@echo "==> Browser checks: admin pages in headless Chromium"
+	@$(VENV)/bin/pytest -m browser $(PYTEST_ARGS); $(PYTEST_CHECK)
 
+QUALITY_PATHS := lms_automations sandbox tests benchmarks setup.py
+# ruff check only: the code base is not in `ruff format` style (its check would fail on most files).
 quality: requirements
-	$(VENV)/bin/ruff check lms_automations sandbox tests benchmarks setup.py
+	@echo "==> ruff check"
+	$(VENV)/bin/ruff check $(QUALITY_PATHS)
 
-upgrade:
-	cd requirements && ../$(VENV)/bin/pip-compile -q --upgrade --strip-extras --no-header --allow-unsafe -o py311/test.txt test.in
-	cd requirements && ../$(VENV)/bin/pip-compile -q --upgrade --strip-extras --no-header --allow-unsafe -o py311/quality.txt quality.in
-	cd requirements && ../$(VENV312)/bin/pip-compile -q --upgrade --strip-extras --no-header --allow-unsafe -o py312/test.txt test.in
+# tox finds its interpreters on PATH; pyenv's shims refuse versions that are not selected, so put
+# the interpreters found above first. `make tox TOX_ARGS="-e py311-django42"`.
+TOX_ARGS ?=
+tox: requirements
+	PATH="$(dir $(PY311)):$(dir $(PY312)):$$PATH" $(VENV)/bin/tox $(TOX_ARGS)
+
+# --- pinning ----------------------------------------------------------------------------------
+# pip-compile runs in its own small venv per Python line (the pins differ between 3.11 and 3.12).
+# requirements/py3XX/test.txt is compiled first; base.txt and dev.txt are compiled with it as a
+# constraint so the three files never disagree. `make upgrade UPGRADE=` re-pins only what the
+# .in files changed.
+UPGRADE ?= --upgrade
+PIP_TOOLS := pip==26.3 pip-tools==7.6.2
+COMPILE = CUSTOM_COMPILE_COMMAND="make upgrade" ../$(1)/bin/pip-compile -q --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host --resolver=backtracking
+
+.venv-tools%/bin/pip-compile:
+	@py=$(if $(filter 311,$*),$(PY311),$(PY312)); test -n "$$py" || { echo "Python $* not found" >&2; exit 1; }; \
+	  $$py -m venv .venv-tools$* && .venv-tools$*/bin/pip install -q $(PIP_TOOLS)
+
+upgrade: .venv-tools311/bin/pip-compile .venv-tools312/bin/pip-compile
+	@for line in 311 312; do \
+	  echo "==> Pinning requirements/py$$line (Python $$line)"; \
+	  mkdir -p requirements/py$$line; \
+	  ( cd requirements && \
+	    $(call COMPILE,.venv-tools$$line) $(UPGRADE) -o py$$line/test.txt test.in && \
+	    $(call COMPILE,.venv-tools$$line) $(UPGRADE) -c py$$line/test.txt -o py$$line/base.txt base.in && \
+	    $(call COMPILE,.venv-tools$$line) $(UPGRADE) -c py$$line/test.txt -o py$$line/dev.txt dev.in ) || exit 1; \
+	done
+	@echo "==> Pinning requirements/py311/quality.txt (tox's quality env)"
+	@cd requirements && $(call COMPILE,.venv-tools311) $(UPGRADE) -c py311/dev.txt -o py311/quality.txt quality.in
 
 clean:
-	rm -rf $(VENV) $(VENV312) var .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(VENV312) .venv-tools311 .venv-tools312 .tox var .pytest_cache .ruff_cache *.egg-info

@@ -13,7 +13,9 @@ DEBUG = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = "memory://"
+# Tasks run eagerly; the broker is only used by the services tests, which start a real worker on
+# CELERY_BROKER_URL (Redis in `make test-services`) with eager mode off.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 

@@ -1,24 +1,41 @@
-"""Actions that move the learner between automations (database-local)."""
+"""Actions that move the learner between automations (database-local: exactly once).
+
+``automation.start`` enters the learner exactly as an event would — the target's entry policy and
+the 60-second guard apply — so a flow cannot force a learner through an automation meant to run
+once. The new run sees the starting run's triggering event as its own (``{{ event.course_key }}``
+works in both), its timeline says who started it, and it is advanced after this step commits: in
+this process for a ``sync`` target, through Celery otherwise.
+"""
+from django.db import transaction
+
 from ..catalogue import Action
 from ..engine.errors import PermanentError
-from ..models import Automation, Run
-from .base import params
+from ..models import Automation, Run, RunLog, TestLearner
+from .params import AUTOMATION_ID, params, rendered_automation_id
 
-AUTOMATION_ID = {"type": ["integer", "string"], "description": "the id of another automation"}
+STARTABLE = (Automation.STATUS.active, Automation.STATUS.testing)
 
 
 def _target(params):
-    try:
-        return Automation.objects.get(pk=int(params["automation_id"]))
-    except (Automation.DoesNotExist, ValueError, TypeError):
-        raise PermanentError(f"there is no automation {params['automation_id']!r}") from None
+    automation_id = rendered_automation_id(params)
+    target = Automation.objects.filter(pk=automation_id).first()
+    if target is None:
+        raise PermanentError(f"params.automation_id: there is no automation {automation_id} (was it deleted?)")
+    return target
+
+
+def _origin(context):
+    automation = context.automation
+    return f"automation {automation.pk} ({automation.name})" if automation else "another automation"
 
 
 class AutomationStart(Action):
     key = "automation.start"
     label = "Start another automation"
     category = "Automations"
-    description = "Puts the learner into another automation (its entry policy applies); it must be active or testing."
+    description = ("Puts the learner into another automation, which must be active or testing. Its entry policy "
+                   "applies (e.g. once per learner), so the learner may be kept out; that is not an error. A test run "
+                   "starts a test run, whose messages go to staff.")
     external = False
     params_schema = params(("automation_id",), automation_id=AUTOMATION_ID)
 
@@ -26,25 +43,47 @@ class AutomationStart(Action):
         from ..engine.runs import start_run  # pylint: disable=import-outside-toplevel
 
         target = _target(params)
-        if target.status not in (Automation.STATUS.active, Automation.STATUS.testing):
-            raise PermanentError(f"automation {target.pk} ({target.name}) is {target.status}; activate it first")
-        run, refusal = start_run(target, context.user_id, started_by=f"automation {context.automation.pk}"
-                                 if context.automation else "automation", now=context.now)
+        if context.automation and target.pk == context.automation.pk:
+            raise PermanentError("an automation cannot start itself; that would loop forever")
+        if target.status not in STARTABLE:
+            raise PermanentError(f"automation {target.pk} ({target.name}) is {target.status}; "
+                                 "set it to active or testing first")
+        source = context.run
+        if target.status == Automation.STATUS.testing and not TestLearner.objects.filter(
+                automation=target, user_id=context.user_id).exists():
+            return {"started": False, "reason": f"automation {target.pk} is testing and the learner is not one of "
+                                                "its test learners"}
+        is_test = target.status == Automation.STATUS.testing or bool(source and source.is_test)
+        run, refusal = start_run(target, context.user_id, now=context.now, is_test=is_test)
         if run is None:
-            return {"skipped": refusal}
-        from django.db import transaction  # pylint: disable=import-outside-toplevel
+            return {"started": False, "reason": refusal}
+        if source is not None:
+            run.event_id = source.event_id
+            run.context = {**{name: (source.context or {}).get(name) for name in ("event_type", "event", "event_id")},
+                           "started_by_run": source.pk}
+            run.save(update_fields=["event", "context"])
+        RunLog.objects.filter(run=run, kind=RunLog.KIND.started).update(message=f"started by {_origin(context)}")
+        _advance_after_commit(run.pk, target.execution)
+        return {"started": True, "run_id": run.pk, "automation_id": target.pk}
 
-        from ..engine.dispatch import advance_runs  # pylint: disable=import-outside-toplevel
 
-        transaction.on_commit(lambda: advance_runs([run.pk]))
-        return {"run_id": run.pk}
+def _advance_after_commit(run_id, execution):
+    # pylint: disable=import-outside-toplevel
+    from ..engine.dispatch import advance_runs
+    from ..engine.tick import enqueue_resume
+
+    if execution == Automation.EXECUTION.sync:
+        transaction.on_commit(lambda: advance_runs([run_id]))
+    else:
+        transaction.on_commit(lambda: enqueue_resume([run_id], None))
 
 
 class AutomationExit(Action):
     key = "automation.exit"
     label = "Take out of another automation"
     category = "Automations"
-    description = "Ends the learner's open runs of another automation as exited."
+    description = ("Ends the learner's open runs of another automation with the outcome exited (a pending wait there "
+                   "is cancelled). Nothing happens if the learner is not in it.")
     external = False
     params_schema = params(("automation_id",), automation_id=AUTOMATION_ID)
 
@@ -52,10 +91,13 @@ class AutomationExit(Action):
         from ..engine.runs import end_run  # pylint: disable=import-outside-toplevel
 
         target = _target(params)
+        if context.automation and target.pk == context.automation.pk:
+            raise PermanentError("automation.exit takes the learner out of another automation; this run ends at "
+                                 "the end of its own flow")
+        open_runs = Run.objects.select_for_update().filter(
+            automation=target, user_id=context.user_id, status__in=Run.OPEN_STATUSES).order_by("pk")
         ended = []
-        for run in Run.objects.select_for_update().filter(automation=target, user_id=context.user_id,
-                                                          status__in=Run.OPEN_STATUSES):
-            by = context.automation.pk if context.automation else ""
-            end_run(run, Run.STATUS.exited, f"taken out by automation {by}", now=context.now)
+        for run in open_runs:
+            end_run(run, Run.STATUS.exited, f"taken out by {_origin(context)}", now=context.now)
             ended.append(run.pk)
         return {"ended_runs": ended}

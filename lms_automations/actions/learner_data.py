@@ -1,33 +1,71 @@
-"""Actions on the learner data the plugin owns: tags, fields, lists, points (database-local)."""
+"""Actions on the learner data the plugin owns: tags, fields, lists and points.
+
+All are database-local (``external = False``): the engine runs them inside the transaction that
+completes the step, so each happens exactly once (SPEC §5.14). Events fire on real changes only —
+adding a tag the learner has fires nothing — as the event catalogue promises.
+"""
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from ..catalogue import Action
-from ..conditions.learner import points_balance
+from ..conditions.learner import PROFILE_FIELDS
 from ..conf import get_setting
 from ..engine.errors import PermanentError
-from ..models import Event, LearnerField, LearnerList, LearnerTag, ListMembership, PointsEntry
-from .base import COURSE_KEY, emit_plugin_event, params
+from ..models import LearnerField, LearnerList, LearnerTag, ListMembership, PointsEntry
+from .emitting import emit_plugin_event
+from .params import COURSE_KEY, params, rendered_text, with_extra_errors
 
-TAGS = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 100}, "minItems": 1}
-FIELD = {"type": "string", "minLength": 1, "maxLength": 100}
+TAG_LENGTH = 100
+TAGS = {"type": "array", "minItems": 1, "maxItems": 50,
+        "items": {"type": "string", "minLength": 1, "maxLength": TAG_LENGTH, "pattern": r"\S"},
+        "description": "one or more tags, e.g. [\"active\", \"vip\"]"}
+FIELD = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[A-Za-z_][A-Za-z0-9_.-]*$",
+         "description": "a field name: a letter or _, then letters, digits, _, . or -"}
+FIELD_VALUE = {"type": ["string", "number", "boolean"], "maxLength": 1000,
+               "description": "text, a number or true/false (a template renders to text)"}
 LIST = {"type": "string", "minLength": 1, "maxLength": 80, "pattern": r"^[-a-zA-Z0-9_]+$",
         "description": "a list slug: letters, digits, - and _"}
+POINTS_PARAMS = params(
+    ("amount",),
+    amount={"type": "integer", "minimum": 1, "maximum": 1_000_000, "description": "how many points (1–1,000,000)"},
+    course_key=COURSE_KEY,
+    reason={"type": "string", "maxLength": 255, "description": "shown in the learner's ledger"},
+)
 
 
 class LocalAction(Action):
+    """A database-local action: exactly once, inside the step's transaction."""
+
     external = False
+
+
+def _field_name_errors(params):
+    """Profile fields (email, name…) are read from the LMS by ``learner.field``; a plugin field of the
+    same name would be written and never read, so refuse it where staff type it."""
+    name = params.get("field") if isinstance(params, dict) else None
+    if name in PROFILE_FIELDS:
+        return [{"path": "params.field", "message": f"{name!r} is a profile field of the LMS, which automations "
+                                                    "cannot change; choose another name"}]
+    return []
+
+
+def _rendered_tags(params):
+    """The tags after rendering, stripped and without repeats; an empty one is an error."""
+    tags = [rendered_text({f"tags[{index}]": tag}, f"tags[{index}]", max_length=TAG_LENGTH)
+            for index, tag in enumerate(params["tags"])]
+    return list(dict.fromkeys(tags))
 
 
 class TagAdd(LocalAction):
     key = "tag.add"
     label = "Add tags"
     category = "Learner data"
-    description = "Adds tags to the learner (tags already there are left as they are)."
+    description = "Adds tags to the learner; tags they already have are left as they are. Fires tag.added per new tag."
     params_schema = params(("tags",), tags=TAGS)
 
     def execute(self, params, context):
         added = []
-        for tag in params["tags"]:
+        for tag in _rendered_tags(params):
             _, created = LearnerTag.objects.get_or_create(user_id=context.user_id, tag=tag)
             if created:
                 added.append(tag)
@@ -39,12 +77,12 @@ class TagRemove(LocalAction):
     key = "tag.remove"
     label = "Remove tags"
     category = "Learner data"
-    description = "Removes tags from the learner."
+    description = "Removes tags from the learner (tags they do not have are ignored). Fires tag.removed per tag."
     params_schema = params(("tags",), tags=TAGS)
 
     def execute(self, params, context):
         removed = []
-        for tag in params["tags"]:
+        for tag in _rendered_tags(params):
             if LearnerTag.objects.filter(user_id=context.user_id, tag=tag).delete()[0]:
                 removed.append(tag)
                 emit_plugin_event(context, "tag.removed", {"tag": tag}, tag)
@@ -55,18 +93,28 @@ class FieldSet(LocalAction):
     key = "field.set"
     label = "Set a learner field"
     category = "Learner data"
-    description = "Sets a learner field the plugin keeps (text, number, date…)."
-    params_schema = params(("field", "value"), field=FIELD, value={})
+    description = ("Sets a learner field the plugin keeps (text, a number or true/false), e.g. a renewal date a "
+                   "later wait reads. Fires field.changed when the value differs.")
+    params_schema = params(("field", "value"), field=FIELD, value=FIELD_VALUE)
+
+    @classmethod
+    def check_params(cls, params):
+        return with_extra_errors(super().check_params(params), _field_name_errors(params))
 
     def execute(self, params, context):
-        row = LearnerField.objects.filter(user_id=context.user_id, name=params["field"]).first()
+        name, new = params["field"], params["value"]
+        if name in PROFILE_FIELDS:
+            raise PermanentError(_field_name_errors(params)[0]["message"])
+        row = LearnerField.objects.select_for_update().filter(user_id=context.user_id, name=name).first()
         old = row.value if row else None
-        if row is not None and old == params["value"]:
+        if row is not None and type(old) is type(new) and old == new:  # 1 == True, but they are not the same value
             return {"changed": False}
-        LearnerField.objects.update_or_create(user_id=context.user_id, name=params["field"],
-                                              defaults={"value": params["value"]})
-        emit_plugin_event(context, "field.changed", {"field": params["field"], "old": old, "new": params["value"]},
-                          params["field"])
+        if row is None:
+            LearnerField.objects.create(user_id=context.user_id, name=name, value=new)
+        else:
+            row.value = new
+            row.save(update_fields=["value", "modified"])
+        emit_plugin_event(context, "field.changed", {"field": name, "old": old, "new": new}, name)
         return {"changed": True, "old": old}
 
 
@@ -74,11 +122,15 @@ class FieldClear(LocalAction):
     key = "field.clear"
     label = "Clear a learner field"
     category = "Learner data"
-    description = "Removes a learner field's value."
+    description = "Removes a learner field's value. Fires field.changed (new: null) when it had one."
     params_schema = params(("field",), field=FIELD)
 
+    @classmethod
+    def check_params(cls, params):
+        return with_extra_errors(super().check_params(params), _field_name_errors(params))
+
     def execute(self, params, context):
-        row = LearnerField.objects.filter(user_id=context.user_id, name=params["field"]).first()
+        row = LearnerField.objects.select_for_update().filter(user_id=context.user_id, name=params["field"]).first()
         if row is None:
             return {"changed": False}
         row.delete()
@@ -88,20 +140,25 @@ class FieldClear(LocalAction):
 
 
 class ListAdd(LocalAction):
+    """Lists are created on first use, like tags: the flow is where staff name them, and a list
+    that must exist first would fail the first learner of a new automation for no one's benefit."""
+
     key = "list.add"
     label = "Add to a list"
     category = "Learner data"
-    description = "Adds the learner to a list; the list is created the first time it is used."
+    description = ("Adds the learner to a list (created the first time a step uses it). "
+                   "Fires list.joined when they were not on it.")
     params_schema = params(("list",), list=LIST)
 
     def execute(self, params, context):
-        learner_list, _ = LearnerList.objects.get_or_create(slug=params["list"], defaults={"name": params["list"]})
+        slug = params["list"]
+        learner_list, _ = LearnerList.objects.get_or_create(slug=slug, defaults={"name": slug})
         try:
             with transaction.atomic():
                 ListMembership.objects.create(learner_list=learner_list, user_id=context.user_id)
         except IntegrityError:
             return {"joined": False}
-        emit_plugin_event(context, "list.joined", {"list": params["list"]}, params["list"])
+        emit_plugin_event(context, "list.joined", {"list": slug}, slug)
         return {"joined": True}
 
 
@@ -109,7 +166,7 @@ class ListRemove(LocalAction):
     key = "list.remove"
     label = "Remove from a list"
     category = "Learner data"
-    description = "Removes the learner from a list."
+    description = "Removes the learner from a list. Fires list.left when they were on it."
     params_schema = params(("list",), list=LIST)
 
     def execute(self, params, context):
@@ -119,43 +176,57 @@ class ListRemove(LocalAction):
         return {"left": bool(deleted)}
 
 
+def _ledger(user_id):
+    """``(balance, peak)``: the learner's points now, and the highest balance they ever had."""
+    balance = peak = 0
+    for amount in PointsEntry.objects.filter(user_id=user_id).order_by("id").values_list("amount", flat=True):
+        balance += amount
+        peak = max(peak, balance)
+    return balance, peak
+
+
 class _PointsAction(LocalAction):
+    """One ledger entry per step visit, keyed by the step's idempotency key.
+
+    The learner's user row is locked first so that two runs changing the same learner's points
+    serialise: each reads the balance the other left, and a threshold fires once. A threshold is
+    "reached for the first time" when it lies above the highest balance the ledger ever held.
+    """
+
     sign = 1
-    params_schema = params(("amount",), amount={"type": "integer", "minimum": 1, "maximum": 1_000_000},
-                           course_key=COURSE_KEY, reason={"type": "string", "maxLength": 255})
+    params_schema = POINTS_PARAMS
 
     def execute(self, params, context):
-        course_key = params.get("course_key", "")
-        before = points_balance(context.user_id)
-        key = f"points:{context.idempotency_key}" if context.idempotency_key else None
+        get_user_model().objects.select_for_update().filter(pk=context.user_id).first()
+        key = f"points:{context.idempotency_key}"[:255] if context.idempotency_key else None
+        balance, peak = _ledger(context.user_id)
         if key and PointsEntry.objects.filter(idempotency_key=key).exists():
-            return {"duplicate": True}
+            return {"duplicate": True, "balance": balance}
         amount = self.sign * params["amount"]
-        if before + amount < 0:
-            raise PermanentError(f"the learner has {before} points; cannot deduct {params['amount']}")
+        if balance + amount < 0:
+            raise PermanentError(f"the learner has {balance} points, fewer than the {params['amount']} to deduct; "
+                                 "nothing was deducted")
+        course_key = str(params.get("course_key") or "").strip()
         PointsEntry.objects.create(user_id=context.user_id, amount=amount, course_key=course_key,
-                                   reason=params.get("reason", ""), idempotency_key=key)
-        balance = before + amount
+                                   reason=str(params.get("reason", ""))[:255], idempotency_key=key)
+        balance += amount
         emit_plugin_event(context, "points.awarded" if amount > 0 else "points.deducted",
-                          {"amount": abs(amount), "balance": balance, "course_key": course_key})
-        for threshold in sorted(get_setting("POINTS_THRESHOLDS")):
-            if before < threshold <= balance and not _reached_before(context.user_id, threshold):
-                emit_plugin_event(context, "points.threshold_reached", {"balance": balance, "threshold": threshold},
-                                  str(threshold))
-        return {"balance": balance}
-
-
-def _reached_before(user_id, threshold):
-    """A threshold fires the first time only: has the learner reached it already?"""
-    return Event.objects.filter(user_id=user_id, event_type="points.threshold_reached",
-                                payload__threshold=threshold).exists()
+                          {"amount": abs(amount), "balance": balance, "course_key": course_key or None})
+        reached = [threshold for threshold in sorted(set(get_setting("POINTS_THRESHOLDS")))
+                   if peak < threshold <= balance]
+        for threshold in reached:
+            emit_plugin_event(context, "points.threshold_reached", {"balance": balance, "threshold": threshold},
+                              str(threshold))
+        return {"balance": balance, "thresholds_reached": reached}
 
 
 class PointsAward(_PointsAction):
     key = "points.award"
     label = "Award points"
     category = "Learner data"
-    description = "Adds points to the learner's ledger, exactly once per step reached."
+    description = ("Adds points to the learner's ledger, exactly once each time a learner reaches the step. Fires "
+                   "points.awarded, and points.threshold_reached the first time the balance reaches a threshold "
+                   "set by the operator (POINTS_THRESHOLDS).")
     sign = 1
 
 
@@ -163,5 +234,6 @@ class PointsDeduct(_PointsAction):
     key = "points.deduct"
     label = "Deduct points"
     category = "Learner data"
-    description = "Takes points from the learner's ledger (never below zero), exactly once per step reached."
+    description = ("Takes points from the learner's ledger, exactly once each time a learner reaches the step. "
+                   "The balance never goes below zero: with too few points the step fails and nothing is deducted.")
     sign = -1

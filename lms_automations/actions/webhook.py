@@ -1,80 +1,223 @@
-"""``webhook.send``: call another system with a signed, idempotent request."""
+"""``webhook.send``: call another system with a signed, idempotent request (standard library only).
+
+The request goes to the address ``webhook_safety.check_url`` approved, never to a fresh DNS answer,
+and redirects are not followed (a 3xx fails the step: it could point anywhere). ``timeout`` bounds
+the whole exchange, not each socket read, so a server that trickles its answer cannot hold a worker.
+The receiver can verify the body with the shared secret::
+
+    expected = "sha256=" + hmac.new(secret, raw_body, hashlib.sha256).hexdigest()
+    hmac.compare_digest(expected, request.headers["X-LMS-Automations-Signature"])
+
+and drop repeats by ``Idempotency-Key``, which stays the same when the step is retried.
+"""
+import email.utils
 import hashlib
 import hmac
 import http.client
 import socket
 import ssl
-from urllib.parse import urlsplit
+from time import monotonic
 
+from .. import __version__
 from ..catalogue import Action
+from ..conf import get_setting
 from ..engine.errors import PermanentError, TransientError
-from .base import params
-from .webhook_safety import resolve_target
+from .params import params, with_extra_errors
+from .webhook_safety import check_url
 
 SIGNATURE_HEADER = "X-LMS-Automations-Signature"
+#: Set by the action; a course team's ``headers`` may not replace them.
+RESERVED_HEADERS = ("host", "content-length", "transfer-encoding", "connection", "idempotency-key",
+                    SIGNATURE_HEADER.lower())
+MAX_BODY_BYTES = 256 * 1024
+EXCERPT_BYTES = 512
+DEFAULT_TIMEOUT = 10
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, hostname, port, address, timeout):
-        super().__init__(hostname, port, timeout=timeout)
-        self._address = address
+class _DeadlineMixin:
+    """Each read gets only the time left until ``deadline`` (``monotonic``)."""
+
+    deadline = None
+
+    def recv_into(self, *args, **kwargs):
+        if self.deadline is not None:
+            remaining = self.deadline - monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no complete answer before the timeout")
+            self.settimeout(remaining)
+        return super().recv_into(*args, **kwargs)
+
+
+class _DeadlineSocket(_DeadlineMixin, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_DeadlineMixin, ssl.SSLSocket):
+    pass
+
+
+class PinnedConnection(http.client.HTTPConnection):
+    """An HTTP connection to the checked address of a ``Target``, wherever its name resolves now."""
+
+    def __init__(self, target, deadline):
+        super().__init__(target.hostname, target.port)
+        self.target, self.deadline = target, deadline
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _DeadlineSocket(self.target.family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(max(self.deadline - monotonic(), 0.001))
+            sock.connect(self.target.sockaddr)
+            sock.deadline = self.deadline
+            self.sock = self.secure(sock)
+        except BaseException:
+            sock.close()
+            raise
+
+    def secure(self, sock):
+        return sock
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, hostname, port, address, timeout):
-        super().__init__(hostname, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+class PinnedTLSConnection(PinnedConnection):
+    """HTTPS to the checked address; the certificate is verified against the URL's host name."""
 
-    def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+    def secure(self, sock):
+        context = tls_context()
+        context.sslsocket_class = _DeadlineSSLSocket
+        wrapped = context.wrap_socket(sock, server_hostname=self.target.hostname)
+        wrapped.deadline = self.deadline
+        return wrapped
+
+
+def tls_context():
+    """The system's trusted CAs and Python's safe defaults (hostname check on)."""
+    return ssl.create_default_context()
 
 
 def sign(secret, body):
+    """The signature header's value: HMAC-SHA256 of the raw body with the shared secret."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def deliver(target, method, headers, body, timeout):
+    """Send one request; ``(status, headers, first bytes of the body)``. Raises what the socket raises."""
+    connection_class = PinnedTLSConnection if target.scheme == "https" else PinnedConnection
+    connection = connection_class(target, monotonic() + timeout)
+    try:
+        connection.request(method, target.path, body=body or None, headers={**headers, "Host": target.host_header})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read(EXCERPT_BYTES)
+    finally:
+        connection.close()
+
+
+def retry_after_seconds(value, now):
+    """``Retry-After`` (seconds or an HTTP date) as seconds, capped like the engine's own backoff."""
+    value = (value or "").strip()
+    if value.isdigit():
+        seconds = int(value)
+    else:
+        try:
+            seconds = (email.utils.parsedate_to_datetime(value) - now).total_seconds()
+        except (TypeError, ValueError):
+            return None
+    return min(int(seconds), get_setting("RETRY_MAX_DELAY_SECONDS")) if seconds > 0 else None
+
+
+def excerpt(raw, limit=200):
+    text = "".join(char for char in raw.decode("utf-8", "replace") if char.isprintable() or char.isspace())
+    return " ".join(text.split())[:limit]
+
+
+def _reserved_header_errors(params):
+    headers = params.get("headers") if isinstance(params, dict) else None
+    return [{"path": f"params.headers.{name}", "message": f"{name} is set by the webhook action itself; remove it"}
+            for name in (headers if isinstance(headers, dict) else {}) if name.lower() in RESERVED_HEADERS]
 
 
 class WebhookSend(Action):
     key = "webhook.send"
     label = "Call a webhook"
     category = "Integrations"
-    description = ("Sends an HTTP request with an Idempotency-Key header (the same on retries) and, with a secret, "
-                   f"an HMAC-SHA256 signature of the body in {SIGNATURE_HEADER}. 5xx, 429 and timeouts are retried.")
+    description = ("Sends an HTTP request to another system. Every request carries an Idempotency-Key header (the same "
+                   "when the step is retried) and, with a secret, an HMAC-SHA256 signature of the body in "
+                   f"{SIGNATURE_HEADER} (sha256=<hex>). 5xx, 429 and timeouts are retried with backoff; other 4xx "
+                   "fail the run; redirects are not followed. Private and internal addresses are refused unless "
+                   "the operator allows them.")
     params_schema = params(
-        ("url",), url={"type": "string", "minLength": 8},
-        method={"type": "string", "enum": ["POST", "PUT", "PATCH", "GET", "DELETE"]},
-        headers={"type": "object", "additionalProperties": {"type": "string"}},
-        body={"type": "string"}, secret={"type": "string", "minLength": 8},
-        timeout={"type": "number", "minimum": 1, "maximum": 30},
+        ("url",),
+        url={"type": "string", "maxLength": 2000, "pattern": r"^https?://[^/?#{}\s@]+([/?#].*)?$",
+             "description": "an http:// or https:// URL; templates only after the host, e.g. "
+                            "https://crm.example.com/learners/{{ learner.id }}"},
+        method={"type": "string", "enum": ["POST", "PUT", "PATCH", "DELETE", "GET"],
+                "description": "the HTTP method (default POST)"},
+        headers={"type": "object", "maxProperties": 30,
+                 "propertyNames": {"pattern": r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$",
+                                   "description": "a header name: letters, digits and -"},
+                 "additionalProperties": {"type": "string", "maxLength": 4000, "pattern": r"^[^\r\n]*$"},
+                 "description": "extra request headers, e.g. {\"Authorization\": \"Bearer …\"}"},
+        body={"type": "string", "maxLength": MAX_BODY_BYTES,
+              "description": "the request body (a template), usually JSON; sent as application/json unless a "
+                             "Content-Type header says otherwise"},
+        secret={"type": "string", "minLength": 16, "maxLength": 500,
+                "description": "shared secret for the signature header (at least 16 characters)"},
+        timeout={"type": "number", "minimum": 1, "maximum": 30,
+                 "description": f"seconds for the whole request, 1–30 (default {DEFAULT_TIMEOUT})"},
     )
 
+    @classmethod
+    def check_params(cls, params):
+        return with_extra_errors(super().check_params(params), _reserved_header_errors(params))
+
     def execute(self, params, context):
-        scheme, hostname, port, address = resolve_target(params["url"])
-        parts = urlsplit(params["url"])
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        body = params.get("body", "").encode()
-        headers = {"Content-Type": "application/json", "User-Agent": "lms-automations",
-                   **params.get("headers", {}), "Idempotency-Key": context.idempotency_key or ""}
+        if _reserved_header_errors(params):
+            raise PermanentError(_reserved_header_errors(params)[0]["message"])
+        target = check_url(params["url"])
+        body = (params.get("body") or "").encode()
+        if len(body) > MAX_BODY_BYTES:
+            raise PermanentError(f"the rendered body is {len(body)} bytes; at most {MAX_BODY_BYTES} are sent")
+        headers = {"User-Agent": f"lms-automations/{__version__}"}
+        if body:
+            headers["Content-Type"] = "application/json"
+        for name, value in (params.get("headers") or {}).items():
+            headers = {key: old for key, old in headers.items() if key.lower() != name.lower()}
+            headers[name] = value
+        if context.idempotency_key:
+            headers["Idempotency-Key"] = context.idempotency_key
         if params.get("secret"):
             headers[SIGNATURE_HEADER] = sign(params["secret"], body)
-        connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        connection = connection_class(hostname, port, address, params.get("timeout", 10))
+        timeout = params.get("timeout", DEFAULT_TIMEOUT)
+        status, response_headers, first_bytes = self._send(target, params.get("method", "POST"), headers, body,
+                                                           timeout)
+        return self._classify(target, status, response_headers, first_bytes, context)
+
+    @staticmethod
+    def _send(target, method, headers, body, timeout):
+        where = target.hostname
         try:
-            connection.request(params.get("method", "POST"), path, body=body or None, headers=headers)
-            response = connection.getresponse()
-            excerpt = response.read(300).decode("utf-8", "replace")
-        except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            raise TransientError(f"{hostname} did not answer: {exc}") from exc
-        finally:
-            connection.close()
-        status = response.status
+            return deliver(target, method, headers, body, timeout)
+        except ssl.SSLCertVerificationError as exc:
+            raise PermanentError(f"the TLS certificate of {where} is not valid: {exc.verify_message}") from exc
+        except TimeoutError as exc:
+            raise TransientError(f"{where} did not answer within {timeout:g} s") from exc
+        except (ValueError, http.client.InvalidURL) as exc:
+            # http.client refuses a header it cannot send (e.g. a rendered value with a line break); the
+            # message would quote the value, which may be a credential, so it is not repeated here.
+            raise PermanentError(f"the request to {where} cannot be sent: a header name or value holds a "
+                                 "character HTTP does not allow (such as a line break)") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise TransientError(f"{where} could not be reached: {type(exc).__name__}: {exc}") from exc
+
+    @staticmethod
+    def _classify(target, status, headers, first_bytes, context):
+        where = target.hostname
         if 200 <= status < 300:
             return {"status": status}
-        if status == 429 or status >= 500:
-            retry_after = response.getheader("Retry-After")
-            raise TransientError(f"{hostname} answered {status}",
-                                 retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None)
-        raise PermanentError(f"{hostname} answered {status}: {excerpt[:200]}")
+        if status in (408, 429) or status >= 500:
+            raise TransientError(f"{where} answered {status}",
+                                 retry_after=retry_after_seconds(headers.get("Retry-After"), context.now))
+        if 300 <= status < 400:
+            location = excerpt(headers.get("Location", "").encode())
+            raise PermanentError(f"{where} answered {status} (a redirect to {location}); webhooks do not follow "
+                                 "redirects: use the final URL")
+        raise PermanentError(f"{where} answered {status}: {excerpt(first_bytes)}")

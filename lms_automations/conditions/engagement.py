@@ -1,52 +1,35 @@
-"""Conditions on the learner's history with e-mail and other automations."""
-from django.utils import timezone
+"""Conditions on the learner's engagement with the plugin's e-mail (sent, opened, clicked)."""
+from django.db.models import Q
 
 from ..catalogue import Condition
-from ..engine.durations import parse_duration
-from ..models import Event, Run
-from .schemas import DURATION, params
+from .event import past_events
+from .params import AUTOMATION_ID, DURATION, params, rendered_automation_id
 
 
 class EmailEngagement(Condition):
     key = "email.engagement"
     label = "E-mail engagement"
-    category = "E-mail"
-    description = "Whether the learner was sent, opened or clicked an automation e-mail (optionally of one step)."
+    category = "Messages"
+    description = ("Whether the learner was sent, opened or clicked an e-mail of an automation, from the plugin's "
+                   "email.sent / email.opened / email.clicked events. Narrow it to one automation (automation_id) "
+                   "and one of its steps (step_id; alone, it means a step of this automation), and to a period "
+                   "such as P7D (within). Opens are only known for tracked e-mail that the reader's mail client "
+                   "loaded images for.")
     params_schema = params(("what",), what={"type": "string", "enum": ["sent", "opened", "clicked"]},
-                           step_id={"type": "string"}, automation_id={"type": ["integer", "string"]}, within=DURATION)
+                           step_id={"type": "string", "minLength": 1, "maxLength": 100},
+                           automation_id=AUTOMATION_ID, within=DURATION)
 
     def evaluate(self, params, context):
-        events = Event.objects.filter(user_id=context.user_id, event_type=f"email.{params['what']}")
-        if params.get("within"):
-            events = events.filter(occurred_at__gte=(context.now or timezone.now()) - parse_duration(params["within"]))
-        step_id, automation_id = params.get("step_id"), params.get("automation_id")
-        matches = [
-            event for event in events.order_by("-occurred_at")[:500]
-            if (not step_id or event.payload.get("step_id") == step_id)
-            and (not automation_id or str(event.payload.get("automation_id")) == str(automation_id))
-        ]
-        return bool(matches), len(matches)
+        events = past_events(context, f"email.{params['what']}", params.get("within"))
+        automation_id = rendered_automation_id(params) if "automation_id" in params else None
+        if automation_id is None and params.get("step_id") and context.automation is not None:
+            automation_id = context.automation.pk
+        if automation_id is not None:
+            # Payloads hold the id as a number; one ingested through REST may hold it as text.
+            events = events.filter(
+                Q(payload__automation_id=automation_id) | Q(payload__automation_id=str(automation_id)))
+        if params.get("step_id"):
+            events = events.filter(payload__step_id=params["step_id"])
+        count = events.count()
+        return count > 0, count
 
-
-class AutomationRunState(Condition):
-    key = "automation.run"
-    label = "State in another automation"
-    category = "Automations"
-    description = ("The learner's state in an automation: active (in it now), finished (a run ended), converted "
-                   "(a run reached its goal) or never (never entered).")
-    params_schema = params(("automation_id", "state"), automation_id={"type": ["integer", "string"]},
-                           state={"type": "string", "enum": ["active", "finished", "converted", "never"]})
-
-    def evaluate(self, params, context):
-        runs = Run.objects.filter(user_id=context.user_id, automation_id=int(params["automation_id"]))
-        statuses = set(runs.values_list("status", flat=True))
-        state = params["state"]
-        if state == "active":
-            result = bool(statuses & set(Run.OPEN_STATUSES))
-        elif state == "finished":
-            result = bool(statuses - set(Run.OPEN_STATUSES))
-        elif state == "converted":
-            result = Run.STATUS.converted in statuses
-        else:
-            result = not statuses
-        return result, sorted(statuses)

@@ -4,22 +4,34 @@ from django.db.models import Sum
 from ..catalogue import Condition
 from ..engine.ops import compare
 from ..models import LearnerField, LearnerTag, ListMembership, MarketingConsent, PointsEntry
-from .schemas import ANY_VALUE, COURSE_KEY, NUMERIC_OPS, OP, params
+from .params import COURSE_KEY, NAME, NUMERIC_OP, SLUG, compared_params, params, rendered_course_key
 
+#: Read from the host's profile; any other name is a learner field the plugin keeps.
 PROFILE_FIELDS = ("username", "email", "name", "first_name", "last_name", "language", "country", "date_joined",
                   "last_login")
+#: How many matching tags a partial match shows in the explanation.
+SHOWN_TAGS = 10
+
+
+def subscription(context):
+    """``(subscribed, source)``: the plugin's own consent record first (unsubscribe link, admin), then
+    the host's ``is_marketable``, else subscribed — the LMS's default for an account."""
+    consent = MarketingConsent.objects.filter(user_id=context.user_id).values_list("subscribed", flat=True).first()
+    if consent is not None:
+        return consent, "plugin"
+    marketable = context.host.is_marketable(context.user_id)
+    if marketable is not None:
+        return bool(marketable), "host"
+    return True, "default"
 
 
 def is_subscribed(context):
-    """Marketing consent: the plugin's own record first, then the host's ``is_marketable``, else yes."""
-    consent = MarketingConsent.objects.filter(user_id=context.user_id).values_list("subscribed", flat=True).first()
-    if consent is not None:
-        return consent
-    marketable = context.host.is_marketable(context.user_id)
-    return True if marketable is None else marketable
+    """Whether marketing e-mail may go to the learner (``email.send`` asks the same question)."""
+    return subscription(context)[0]
 
 
 def points_balance(user_id, course_key=None):
+    """The learner's points: the sum of the ledger, or of the entries of one course."""
     entries = PointsEntry.objects.filter(user_id=user_id)
     if course_key:
         entries = entries.filter(course_key=course_key)
@@ -30,9 +42,11 @@ class LearnerFieldCondition(Condition):
     key = "learner.field"
     label = "Learner field"
     category = "Learner"
-    description = ("Compares a profile field (username, email, name, language, country, date_joined, last_login) "
-                   "or a learner field the plugin keeps.")
-    params_schema = params(("field", "op"), field={"type": "string", "minLength": 1}, op=OP, value=ANY_VALUE)
+    description = ("Compares a profile field from the LMS (username, email, name, first_name, last_name, language, "
+                   "country, date_joined, last_login) or, for any other name, a learner field the plugin keeps "
+                   "(set by field.set). A field never set is empty (see is_set). Dates compare with before, "
+                   "after and within_last.")
+    params_schema = compared_params(("field",), field=NAME)
 
     def evaluate(self, params, context):
         field = params["field"]
@@ -48,17 +62,22 @@ class LearnerHasTag(Condition):
     key = "learner.has_tag"
     label = "Has a tag"
     category = "Learner"
-    description = "Whether the learner carries a tag (exact, or any tag containing the text with match=partial)."
-    params_schema = params(("tag",), tag={"type": "string", "minLength": 1},
+    description = ("Whether the learner carries a tag. match=exact (the default) needs the tag exactly, "
+                   "case included; match=partial accepts any tag containing the text, ignoring case.")
+    params_schema = params(("tag",), tag={"type": "string", "minLength": 1, "maxLength": 100},
                            match={"type": "string", "enum": ["exact", "partial"]})
 
     def evaluate(self, params, context):
         tags = LearnerTag.objects.filter(user_id=context.user_id)
-        if params.get("match") == "partial":
+        if params.get("match", "exact") == "partial":
             tags = tags.filter(tag__icontains=params["tag"])
         else:
-            tags = tags.filter(tag=params["tag"])
-        found = list(tags.values_list("tag", flat=True)[:10])
+            # MySQL/MariaDB's default collation compares case-insensitively: the exact match is
+            # finished in Python so that "VIP" and "vip" differ on every database.
+            exact = [tag for tag in tags.filter(tag__iexact=params["tag"]).values_list("tag", flat=True)
+                     if tag == params["tag"]]
+            return bool(exact), exact
+        found = list(tags.order_by("tag").values_list("tag", flat=True)[:SHOWN_TAGS])
         return bool(found), found
 
 
@@ -66,31 +85,37 @@ class LearnerInList(Condition):
     key = "learner.in_list"
     label = "Is in a list"
     category = "Learner"
-    description = "Whether the learner is a member of a list (by its slug)."
-    params_schema = params(("list",), list={"type": "string", "minLength": 1})
+    description = "Whether the learner is a member of a list, named by its slug."
+    params_schema = params(("list",), list=SLUG)
 
     def evaluate(self, params, context):
-        return ListMembership.objects.filter(user_id=context.user_id, learner_list__slug=params["list"]).exists()
+        member = ListMembership.objects.filter(user_id=context.user_id, learner_list__slug=params["list"]).exists()
+        return member, member
 
 
 class LearnerSubscribed(Condition):
     key = "learner.subscribed"
     label = "Accepts marketing e-mail"
     category = "Learner"
-    description = "Whether the learner accepts marketing e-mail (unsubscribe link, admin, and the LMS's is_marketable)."
+    description = ("Whether the learner accepts marketing e-mail: their choice recorded by the plugin (unsubscribe "
+                   "link, admin) first, then the LMS's is_marketable attribute; a learner with neither is "
+                   "subscribed.")
+    params_schema = params()
 
     def evaluate(self, params, context):
-        return is_subscribed(context)
+        subscribed, source = subscription(context)
+        return subscribed, source
 
 
 class LearnerPoints(Condition):
     key = "learner.points"
     label = "Points balance"
     category = "Learner"
-    description = "Compares the learner's points balance (all points, or those of one course)."
-    params_schema = params(("op", "value"), op={"type": "string", "enum": NUMERIC_OPS}, value={"type": "number"},
-                           course_key=COURSE_KEY)
+    description = ("Compares the learner's points balance (the sum of every award and deduction), or with "
+                   "course_key only the points given for that course.")
+    params_schema = params(("op", "value"), op=NUMERIC_OP, value={"type": "number"}, course_key=COURSE_KEY)
 
     def evaluate(self, params, context):
-        balance = points_balance(context.user_id, params.get("course_key"))
-        return compare(balance, params["op"], params["value"]), balance
+        course_key = rendered_course_key(params) if "course_key" in params else None
+        balance = points_balance(context.user_id, course_key)
+        return compare(balance, params["op"], params["value"], now=context.now), balance

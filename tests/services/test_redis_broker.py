@@ -1,46 +1,82 @@
-"""The plugin's Celery pipeline over a real broker (Redis in ``make test-services``)."""
-import os
-import time
+"""The plugin's Celery pipeline over a real broker (Redis in `make test-services`) and a real worker.
 
-import pytest
-from celery.contrib.testing.worker import start_worker
-from django.db import connection
+Each test commits its rows (``transactional_db``): the worker runs in its own thread with its own
+database connection and sees only committed data. Waits are bounded polls, never fixed sleeps.
+"""
+import datetime
+import json
+from pathlib import Path
 
-from lms_automations.models import Event
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from lms_automations import api
+from lms_automations.engine.tick import run_tick
+from lms_automations.models import Event, Run, RunWake
 from lms_automations.recording import enqueue_dispatch
-from sandbox.celery import app
+from sandbox.lms import services
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-BROKER = os.environ.get("CELERY_BROKER_URL", "")
+from .support import HOST_QUEUE, SERVICES, wait_until
 
-
-@pytest.fixture
-def worker():
-    if not BROKER.startswith(("redis://", "amqp://")) or connection.vendor == "sqlite":
-        pytest.skip("needs CELERY_BROKER_URL (Redis/RabbitMQ) and a server database: run make test-services")
-    saved = {key: app.conf.get(key) for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=BROKER)
-    app.connection_for_write().ensure_connection(max_retries=3)
-    with start_worker(app, queues=["edx.lms.core.default"], perform_ping_check=False, pool="solo",
-                      shutdown_timeout=10):
-        yield
-    app.conf.update(saved)
+pytestmark = SERVICES
+EXAMPLES = Path(api.__file__).parent / "examples"
+COURSE = "course-v1:Demo+W1+2026"  # the course the welcome example is scoped to
 
 
-def wait_until(predicate, seconds=20):
-    """Poll a condition with a deadline (the worker runs in another thread)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+def test_the_plugin_queue_is_the_lms_default_queue():
+    from lms_automations.conf import get_setting
+
+    assert get_setting("CELERY_QUEUE") == HOST_QUEUE
 
 
-def test_an_enqueued_dispatch_is_consumed_from_the_broker_and_marks_the_event(worker, django_user_model):
+def test_an_enqueued_dispatch_is_consumed_from_the_broker_and_marks_the_event(celery_worker, django_user_model):
     learner = django_user_model.objects.create(username="ada")
-    event = Event.objects.create(event_type="custom.signup", user=learner, payload={}, source="api",
-                                 idempotency_key="redis-1", occurred_at="2026-01-01T00:00:00Z")
+    event = Event.objects.create(event_type="custom.signup", user=learner, payload={}, source=Event.SOURCE.api,
+                                 idempotency_key="redis-1", occurred_at=timezone.now())
+
     enqueue_dispatch("redis-1")
-    assert wait_until(lambda: Event.objects.filter(pk=event.pk, dispatched_at__isnull=False).exists())
+
+    assert wait_until(lambda: Event.objects.filter(pk=event.pk, dispatched_at__isnull=False).exists()), \
+        "the worker did not dispatch the event within 30 s"
     assert Event.objects.get(pk=event.pk).dispatch_status == Event.DISPATCH.dispatched
+
+
+def test_an_enrolment_committed_by_the_lms_runs_the_welcome_flow_in_the_worker(celery_worker):
+    document = json.loads((EXAMPLES / "welcome_and_nudge.json").read_text())
+    automation = api.import_automation(document)
+    services.create_course(COURSE)
+    ada = services.create_learner("ada", "ada@example.com", first_name="Ada")
+
+    with transaction.atomic():  # the host's request: the plugin enqueues on commit
+        services.enroll(ada, COURSE, mode="audit")
+
+    run = wait_until(lambda: Run.objects.filter(automation=automation, user=ada, current_step_id="wait-2-days").first())
+    assert run is not None, "no run reached the wait step within 30 s"
+    assert run.status == Run.STATUS.pending
+    assert wait_until(lambda: [m.subject for m in mail.outbox]) == ["Welcome, Ada"]
+    # The enrolment's events and the plugin's own (email.sent) are all dispatched by the worker.
+    assert wait_until(lambda: not Event.objects.filter(user=ada, dispatched_at__isnull=True).exists()), \
+        list(Event.objects.filter(user=ada, dispatched_at__isnull=True))
+
+
+def test_the_tick_hands_due_runs_to_the_worker(celery_worker):
+    document = json.loads((EXAMPLES / "welcome_and_nudge.json").read_text())
+    automation = api.import_automation(document)
+    services.create_course(COURSE)
+    grace = services.create_learner("grace", "grace@example.com", first_name="Grace")
+    with transaction.atomic():
+        services.enroll(grace, COURSE)
+    run = wait_until(
+        lambda: Run.objects.filter(automation=automation, user=grace, current_step_id="wait-2-days").first()
+    )
+    assert run is not None, "no run reached the wait step within 30 s"
+
+    # Two days pass: the wait is due now.
+    RunWake.objects.filter(run=run).update(due_at=timezone.now() - datetime.timedelta(minutes=1))
+    report = run_tick()
+    assert report.resumed_runs == 1
+
+    assert wait_until(lambda: Run.objects.get(pk=run.pk).status == Run.STATUS.fulfilled), \
+        f"the worker did not finish the run within 30 s: {Run.objects.get(pk=run.pk)}"
+    assert wait_until(lambda: [m.subject for m in mail.outbox]) == ["Welcome, Grace", "Need a hand getting started?"]

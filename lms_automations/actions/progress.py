@@ -1,0 +1,41 @@
+"""Progress actions: marking blocks complete and personal due-date extensions, in the LMS."""
+from ..catalogue import Action
+from .params import BLOCK_KEYS, COURSE_KEY, params, rendered_course_key
+
+
+class ProgressMarkComplete(Action):
+    """Only blocks not yet complete are submitted: a retry, or a learner who got there first, sends
+    no second round of completion signals."""
+
+    key = "progress.mark_complete"
+    label = "Mark blocks complete"
+    category = "Course"
+    description = ("Marks blocks of the course complete for the learner, whatever their real progress "
+                   "(e.g. a lesson they proved they know). Blocks already complete are left as they are.")
+    params_schema = params(("course_key", "block_keys"), course_key=COURSE_KEY, block_keys=BLOCK_KEYS)
+
+    def execute(self, params, context):
+        course_key = rendered_course_key(params)
+        done = context.host.completed_blocks(context.user_id, course_key)
+        missing = [key for key in dict.fromkeys(params["block_keys"]) if key not in done]
+        if missing:
+            context.host.mark_blocks_complete(context.user_id, course_key, missing)
+        return {"marked": len(missing), "already_complete": len(params["block_keys"]) - len(missing)}
+
+
+class DatesExtend(Action):
+    key = "dates.extend"
+    label = "Extend due dates"
+    category = "Course"
+    description = ("Gives the learner a personal due-date extension of some days (edx-when), for every dated block "
+                   "of the course or only the listed ones. Access expiry of audit learners is not a due date.")
+    params_schema = params(
+        ("course_key", "days"), course_key=COURSE_KEY,
+        days={"type": "integer", "minimum": 1, "maximum": 365, "description": "days to add (1–365)"},
+        block_keys=BLOCK_KEYS,
+    )
+
+    def execute(self, params, context):
+        course_key = rendered_course_key(params)
+        context.host.extend_due_dates(context.user_id, course_key, params["days"], params.get("block_keys"))
+        return {"days": params["days"]}

@@ -1,0 +1,129 @@
+"""Actions run by the engine: a webhook retried with the same Idempotency-Key, the run outcomes errors
+lead to, and a marketing e-mail to an unsubscribed learner failing silently."""
+import datetime
+import hashlib
+import hmac
+import json
+
+import pytest
+from django.core import mail
+
+from lms_automations import api
+from lms_automations.actions.webhook import SIGNATURE_HEADER
+from lms_automations.models import ActionExecution, MarketingConsent, Run, RunLog
+from sandbox.lms import services
+
+from .conftest import COURSE
+from .endpoints import Endpoint
+
+pytestmark = pytest.mark.django_db
+SECRET = "engine-test-secret-0123456789"
+
+
+@pytest.fixture
+def lms(django_capture_on_commit_callbacks):
+    def _do(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return _do
+
+
+@pytest.fixture
+def tick(django_capture_on_commit_callbacks):
+    def _tick():
+        with django_capture_on_commit_callbacks(execute=True):
+            return api.process_due()
+
+    return _tick
+
+
+@pytest.fixture
+def loopback_allowed(settings):
+    settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "WEBHOOK_ALLOWED_HOSTS": ["127.0.0.1/32"]}
+
+
+def automation_with(*steps):
+    automation = api.import_automation({
+        "format": "lms-automations/v1", "name": "On enrolment", "description": "",
+        "scope": {"courses": [COURSE], "orgs": []}, "status": "draft", "execution": "async",
+        "entry": {"policy": "each_time", "period": None},
+        "triggers": [{"event": "enrollment.created", "filter": None}],
+        "steps": list(steps), "exit_conditions": [],
+    })
+    api.activate(automation)
+    return automation
+
+
+def webhook_step(url):
+    return {"id": "hook", "type": "action", "action": "webhook.send",
+            "params": {"url": url, "secret": SECRET,
+                       "body": '{"user": "{{ learner.username }}", "course": "{{ event.course_key }}"}'}}
+
+
+def test_a_failing_webhook_is_retried_with_the_same_idempotency_key(ada, course, lms, tick, clock,
+                                                                    loopback_allowed):
+    with Endpoint() as endpoint:
+        endpoint.status, endpoint.headers = 503, {"Retry-After": "120"}
+        automation_with(webhook_step(f"{endpoint.url}/learners"))
+        lms(services.enroll, ada, COURSE)
+        run = Run.objects.get()
+        assert run.status == Run.STATUS.pending
+        assert RunLog.objects.filter(run=run, kind=RunLog.KIND.retry, message__contains="retrying in 120 s").exists()
+
+        endpoint.status, endpoint.headers = 200, {}
+        clock.shift(datetime.timedelta(seconds=119))
+        assert tick() == 0
+        clock.shift(datetime.timedelta(seconds=2))
+        tick()
+    run.refresh_from_db()
+    assert run.status == Run.STATUS.fulfilled
+    first, second = endpoint.requests
+    key = ActionExecution.objects.get(run=run).idempotency_key
+    assert key == f"{run.pk}:hook:{run.visit - 1}"
+    assert first.headers["Idempotency-Key"] == second.headers["Idempotency-Key"] == key
+    assert json.loads(second.body) == {"user": "ada", "course": COURSE}
+    expected = "sha256=" + hmac.new(SECRET.encode(), second.body, hashlib.sha256).hexdigest()
+    assert second.headers[SIGNATURE_HEADER] == expected
+
+
+def test_a_4xx_fails_the_run_once_with_the_reason(ada, course, lms, loopback_allowed):
+    with Endpoint() as endpoint:
+        endpoint.status, endpoint.body = 404, b"unknown hook"
+        automation_with(webhook_step(endpoint.url))
+        lms(services.enroll, ada, COURSE)
+    run = Run.objects.get()
+    assert run.status == Run.STATUS.failed
+    assert run.error == "127.0.0.1 answered 404: unknown hook"
+    assert len(endpoint.requests) == 1
+
+
+def test_a_refused_address_fails_the_run_and_says_which_setting_allows_it(ada, course, lms):
+    automation_with(webhook_step("http://169.254.169.254/latest/meta-data"))
+    lms(services.enroll, ada, COURSE)
+    run = Run.objects.get()
+    assert run.status == Run.STATUS.failed
+    assert "WEBHOOK_ALLOWED_HOSTS" in run.error
+
+
+def test_marketing_email_to_an_unsubscribed_learner_fails_the_run_silently(ada, course, lms):
+    MarketingConsent.objects.create(user=ada, subscribed=False)
+    automation_with({"id": "mail", "type": "action", "action": "email.send",
+                     "params": {"subject": "Hi {{ learner.first_name }}", "body_html": "<p>Offer</p>"}},
+                    {"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["offered"]}})
+    lms(services.enroll, ada, COURSE)
+    run = Run.objects.get()
+    assert run.status == Run.STATUS.failed_silently
+    assert "unsubscribed" in run.error
+    assert mail.outbox == []
+
+
+def test_an_e_mail_step_renders_its_templates_and_runs_once(ada, course, lms):
+    automation_with({"id": "mail", "type": "action", "action": "email.send",
+                     "params": {"subject": "Hi {{ learner.first_name }}", "category": "transactional",
+                                "body_html": "<p>{{ learner.first_name }}, welcome to {{ event.course_key }}</p>"}})
+    lms(services.enroll, ada, COURSE)
+    (message,) = mail.outbox
+    assert message.subject == "Hi Ada"
+    assert f"Ada, welcome to {COURSE}" in message.body
+    assert Run.objects.get().status == Run.STATUS.fulfilled
