@@ -35,6 +35,9 @@ DEFAULTS = {
     "PROGRESS_THRESHOLDS": [25, 50, 75, 100],
     # Points balances at which points.threshold_reached fires (the first time each is crossed).
     "POINTS_THRESHOLDS": [100, 500, 1000],
+    # How long the openedx host keeps a course's lesson outline (it is also keyed by the course's
+    # last publication, so a re-published course is read afresh at once).
+    "OUTLINE_CACHE_SECONDS": 3600,
     # Largest accepted event payload (JSON, bytes).
     "MAX_PAYLOAD_BYTES": 64 * 1024,
     # Retention, in days, of ended runs with their timelines, and of dispatched events.

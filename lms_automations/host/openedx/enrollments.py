@@ -1,0 +1,85 @@
+"""Enrolments through the enrolment API, as the LMS's own enrolment endpoint does.
+
+``add_enrollment`` / ``update_enrollment`` take the course id as a *string* and a username; they
+check that the mode exists and that enrolment is open (``force_enrollment`` lifts the latter). The
+enrolment API is used rather than ``CourseEnrollment.enroll`` because ``enroll`` without a mode
+silently moves a paying learner back to the default mode.
+"""
+from .errors import course_key_of, filter_refusal, host_call, user_for
+
+#: Modes nobody paid for: an automation may enrol into them but never replaces a paid mode with one.
+FREE_MODES = ("audit", "honor")
+
+
+def _enrollment_errors():
+    from openedx.core.djangoapps.enrollments import errors  # pylint: disable=import-outside-toplevel
+    from openedx.core.lib.exceptions import CourseNotFoundError  # pylint: disable=import-outside-toplevel
+
+    permanent = {
+        errors.CourseModeNotFoundError: "the course does not offer that mode ({error})",
+        errors.UserNotFoundError: "the LMS has no such learner ({error})",
+        CourseNotFoundError: "the LMS has no such course ({error})",
+        errors.CourseEnrollmentClosedError: "enrolment in the course is closed (set force to enrol anyway)",
+        errors.CourseEnrollmentFullError: "the course is full",
+        errors.EnrollmentNotFoundError: "the learner is not enrolled in the course",
+        errors.InvalidEnrollmentAttribute: "the LMS refused the enrolment attributes ({error})",
+    }
+    permanent.update(filter_refusal("the enrolment"))
+    transient = {errors.EnrollmentApiLoadError: "the LMS could not load the enrolment data ({error})"}
+    return permanent, transient
+
+
+class EnrollmentsMixin:
+    def get_enrollment(self, user_id, course_key):
+        from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
+
+        key = course_key_of(course_key)
+        row = CourseEnrollment.objects.filter(user_id=user_id, course_id=key).first()
+        return None if row is None else {"mode": row.mode, "is_active": row.is_active, "created": row.created}
+
+    def enroll(self, user_id, course_key, mode, *, force=False):
+        from openedx.core.djangoapps.enrollments import api  # pylint: disable=import-outside-toplevel
+        from openedx.core.djangoapps.enrollments.errors import (  # pylint: disable=import-outside-toplevel
+            CourseEnrollmentExistsError,
+        )
+
+        key = course_key_of(course_key)
+        user = user_for(user_id)
+        current = self.get_enrollment(user_id, key)
+        if current and current["is_active"] and current["mode"] not in FREE_MODES and mode in FREE_MODES:
+            return current  # never downgrade a paid enrolment
+        permanent, transient = _enrollment_errors()
+        with host_call(permanent, transient):
+            if current is None:
+                try:
+                    api.add_enrollment(user.username, str(key), mode=mode, is_active=True,
+                                       force_enrollment=force)
+                except CourseEnrollmentExistsError:
+                    pass  # enrolled meanwhile (another worker, the learner): settle the mode below
+                else:
+                    return self.get_enrollment(user_id, key)
+            api.update_enrollment(user.username, str(key), mode=mode, is_active=True)
+        return self.get_enrollment(user_id, key)
+
+    def unenroll(self, user_id, course_key):
+        from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
+
+        key = course_key_of(course_key)
+        user = user_for(user_id)
+        with host_call(filter_refusal("the unenrolment")):
+            CourseEnrollment.unenroll(user, key)
+
+    def change_mode(self, user_id, course_key, mode):
+        from openedx.core.djangoapps.enrollments import api  # pylint: disable=import-outside-toplevel
+
+        key = course_key_of(course_key)
+        user = user_for(user_id)
+        current = self.get_enrollment(user_id, key)
+        if not current:
+            from ...engine.errors import PermanentError  # pylint: disable=import-outside-toplevel
+
+            raise PermanentError(f"the learner is not enrolled in {key}")
+        permanent, transient = _enrollment_errors()
+        with host_call(permanent, transient):
+            api.update_enrollment(user.username, str(key), mode=mode)
+

@@ -1,0 +1,50 @@
+"""E-mail through edx-ace and in-platform notifications of the LMS's existing types."""
+from ...engine.errors import PermanentError, TransientError
+from ...messages import send_ace_email
+from .errors import course_key_of
+
+
+def _notification_app(notification_type):
+    """The app a notification type belongs to; the LMS only renders types it already knows."""
+    try:
+        from openedx.core.djangoapps.notifications.base_notification import (  # pylint: disable=import-outside-toplevel
+            COURSE_NOTIFICATION_TYPES,
+        )
+    except ImportError:
+        raise PermanentError("this LMS has no in-platform notifications app") from None
+    known = COURSE_NOTIFICATION_TYPES.get(notification_type)
+    if known is None:
+        raise PermanentError(f"the LMS has no notification type {notification_type!r}; it knows: "
+                             + ", ".join(sorted(COURSE_NOTIFICATION_TYPES)))
+    return known["notification_app"]
+
+
+class NotificationsMixin:
+    def send_email(self, *, to_user_id=None, to_address=None, subject, body_html, body_text="", from_email=None,
+                   reply_to=None, message_id, transactional):
+        learner = self.get_learner(to_user_id) if to_user_id else None
+        address = to_address or (learner or {}).get("email")
+        if not address:
+            raise PermanentError("the recipient has no e-mail address")
+        send_ace_email(
+            user_id=to_user_id, address=address, subject=subject, body_html=body_html, body_text=body_text,
+            from_email=from_email, reply_to=reply_to, message_id=message_id, transactional=transactional,
+            language=(learner or {}).get("language") or None,
+        )
+
+    def send_notification(self, user_id, course_key, notification_type, context):
+        """Sends ``USER_NOTIFICATION_REQUESTED``, which the LMS's notifications app turns into its
+        ``send_notifications`` task; the type's template must render with ``context``."""
+        from openedx_events.learning.data import UserNotificationData  # pylint: disable=import-outside-toplevel
+        from openedx_events.learning.signals import USER_NOTIFICATION_REQUESTED  # pylint: disable=import-outside-toplevel
+
+        key = course_key_of(course_key)
+        context = {str(name): str(value) for name, value in (context or {}).items()}
+        data = UserNotificationData(
+            user_ids=[int(user_id)], notification_type=notification_type,
+            content_url=context.pop("content_url", ""), app_name=_notification_app(notification_type),
+            course_key=key, context=context,
+        )
+        for _receiver, response in USER_NOTIFICATION_REQUESTED.send_event(notification_data=data):
+            if isinstance(response, Exception):
+                raise TransientError(f"the LMS could not queue the notification: {response}")

@@ -1,0 +1,61 @@
+"""Learners, their profile and consent, and course staff roles (``common.djangoapps.student``)."""
+from .errors import host_call
+
+#: Course access roles whose holders work on a course's automations in admin.
+STAFF_ROLES = ("instructor", "staff", "limited_staff")
+
+
+class UsersMixin:
+    def get_learner(self, user_id):
+        from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+        user = get_user_model().objects.filter(pk=user_id).select_related("profile").first()
+        if user is None:
+            return None
+        profile = getattr(user, "profile", None)
+        country = getattr(profile, "country", "") or ""
+        return {
+            "id": user.pk, "username": user.username, "email": user.email,
+            "name": getattr(profile, "name", "") or user.get_full_name(),
+            "first_name": user.first_name, "last_name": user.last_name,
+            "language": self._preference(user, "pref-lang") or getattr(profile, "language", "") or "",
+            # django-countries' Country, or a plain code on older rows
+            "country": getattr(country, "code", country) or "",
+            "time_zone": self._preference(user, "time_zone") or "",
+            "date_joined": user.date_joined, "last_login": user.last_login, "is_active": user.is_active,
+        }
+
+    @staticmethod
+    def _preference(user, key):
+        from openedx.core.djangoapps.user_api.preferences.api import (  # pylint: disable=import-outside-toplevel
+            get_user_preference,
+        )
+
+        try:
+            return get_user_preference(user, key)
+        except Exception:  # pylint: disable=broad-except
+            # UserAPIInternalError and friends: a preference is a nicety, never a reason to fail a step
+            return None
+
+    def is_marketable(self, user_id):
+        """The ``is_marketable`` user attribute the registration view stores when
+        ``MARKETING_EMAILS_OPT_IN`` is on; None when the LMS recorded no choice."""
+        from common.djangoapps.student.models import UserAttribute  # pylint: disable=import-outside-toplevel
+
+        with host_call():
+            value = (UserAttribute.objects.filter(user_id=user_id, name="is_marketable")
+                     .values_list("value", flat=True).first())
+        return None if value is None else str(value).strip().lower() == "true"
+
+    def staff_course_keys(self, user):
+        """Superusers see every automation; anyone else the courses where they hold a course team role.
+
+        ``is_staff`` cannot mean "everything" here: Django admin needs it to let anyone in at all.
+        """
+        if user.is_superuser:
+            return None
+        from common.djangoapps.student.models import CourseAccessRole  # pylint: disable=import-outside-toplevel
+
+        keys = (CourseAccessRole.objects.filter(user_id=user.pk, role__in=STAFF_ROLES)
+                .values_list("course_id", flat=True))
+        return {str(key) for key in keys if key}
