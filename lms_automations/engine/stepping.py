@@ -72,8 +72,15 @@ def _point_to(run, step_id):
 
 
 def advance_run(run, *, now=None):
-    """Run steps until the run waits, fails or ends. ``run`` must come from ``claim_run``."""
+    """Run steps until the run waits, fails or ends. ``run`` must come from ``claim_run``.
+
+    Before each step the run's status is read again: an exit condition, another automation's
+    ``automation.exit`` or staff may have ended the run while a step was running (in another
+    process), and an ended run takes no further step.
+    """
     for _ in range(MAX_STEPS_PER_PASS):
+        if not _still_executing(run):
+            return run
         now_step = now or timezone.now()
         if not run.current_step_id:
             with transaction.atomic():
@@ -103,8 +110,19 @@ def advance_run(run, *, now=None):
             return run
     with transaction.atomic():
         schedule_wake(run, timezone.now(), RunWake.REASON.start)
-        Run.objects.filter(pk=run.pk).update(status=Run.STATUS.pending)
+        Run.objects.filter(pk=run.pk, status=Run.STATUS.executing).update(status=Run.STATUS.pending)
     return run
+
+
+def _still_executing(run):
+    """Whether the run is still ours to advance (one indexed read of its status)."""
+    status = Run.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    if status == Run.STATUS.executing:
+        return True
+    if status is not None:
+        run.refresh_from_db()
+    log.info("lms_automations: run %s is %s; it takes no further step", run.pk, status or "deleted")
+    return False
 
 
 def _as_transient(error):
