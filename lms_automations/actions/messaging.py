@@ -23,11 +23,26 @@ ADDRESS = {"type": "string", "minLength": 3, "maxLength": 254,
            "description": "an e-mail address, optionally with a name: Course Team <team@example.com>"}
 
 
+#: RFC 5322 ``atext``: what a dot-atom may hold besides its dots (``%`` left out: it escapes the rest).
+_ATEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&'*+-/=?^_`{|}~")
+
+
 def message_id(context, part=None):
     """The Message-ID of a step's e-mail: derived from the step's idempotency key, so a retried step
-    re-sends with the same id and mail systems can drop the repeat (SPEC §5.14)."""
-    suffix = f".{part}" if part is not None else ""
-    return f"<lms-automations.{context.idempotency_key or 'direct'}{suffix}@lms>"
+    re-sends with the same id and mail systems can drop the repeat (SPEC §5.14).
+
+    The key ``run:step:visit`` becomes the dot-atom ``run.step.visit`` (RFC 5322 §3.6.4 allows no
+    ``:`` there); any other character a dot-atom may not hold, ``.`` and ``%`` included, is
+    percent-encoded, so two different keys never share an id.
+    """
+    atoms = [_dot_atom_part(piece) for piece in (context.idempotency_key or "direct").split(":")]
+    if part is not None:
+        atoms.append(_dot_atom_part(str(part)))
+    return f"<lms-automations.{'.'.join(atom or '%' for atom in atoms)}@lms>"
+
+
+def _dot_atom_part(text):
+    return "".join(char if char in _ATEXT else "".join(f"%{byte:02X}" for byte in char.encode()) for char in text)
 
 
 def one_line(text):

@@ -1,4 +1,6 @@
 """E-mail, staff notices, notifications and opt-out: consent, testing mode, Message-IDs, events."""
+import re
+
 import pytest
 from django.core import mail
 
@@ -25,13 +27,13 @@ def test_marketing_email_is_sent_with_a_message_id_from_the_step_and_announced(a
     (message,) = mail.outbox
     assert message.to == ["ada@example.com"]
     assert message.subject == "Welcome, Ada"
-    assert message.extra_headers["Message-ID"] == "<lms-automations.11:act:1@lms>"
+    assert message.extra_headers["Message-ID"] == "<lms-automations.11.act.1@lms>"
     assert message.from_email == "Course Team <team@example.com>"
     assert message.reply_to == ["help@example.com"]
     assert "Hello there" in message.body  # the text part, from the HTML when no body_text is given
-    assert result == {"message_id": "<lms-automations.11:act:1@lms>", "category": "marketing",
+    assert result == {"message_id": "<lms-automations.11.act.1@lms>", "category": "marketing",
                       "to_user_id": ada.pk, "test": False}
-    assert payloads("email.sent") == [{"message_id": "<lms-automations.11:act:1@lms>",
+    assert payloads("email.sent") == [{"message_id": "<lms-automations.11.act.1@lms>",
                                        "automation_id": run.automation_id, "step_id": "act"}]
 
 
@@ -39,8 +41,29 @@ def test_a_retried_send_keeps_its_message_id_and_is_announced_once(ada):
     run = make_run(make_automation(), ada)
     for _ in range(2):
         EmailSend().execute(MAIL, context_for(ada, "11:act:1", run=run))
-    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {"<lms-automations.11:act:1@lms>"}
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {"<lms-automations.11.act.1@lms>"}
     assert len(payloads("email.sent")) == 1
+
+
+DOT_ATOM_MSG_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@lms>")
+
+
+@pytest.mark.parametrize("step_id", ["act", "started? now", "a.b", "a:b", "é..x@y", "100%"])
+def test_the_message_id_is_an_rfc_5322_msg_id_for_any_step_id(ada, step_id):
+    """RFC 5322 §3.6.4: the part before @ is a dot-atom — no ':', no space, no empty atom."""
+    run = make_run(make_automation(), ada)
+    EmailSend().execute(MAIL, context_for(ada, f"11:{step_id}:2", run=run))
+    msg_id = mail.outbox[0].extra_headers["Message-ID"]
+    assert DOT_ATOM_MSG_ID.fullmatch(msg_id), msg_id
+    assert msg_id.startswith("<lms-automations.11.") and msg_id.endswith(".2@lms>")
+
+
+def test_different_steps_never_share_a_message_id(ada):
+    run = make_run(make_automation(), ada)
+    for key in ("11:a.b:1", "11:a:b:1", "11:a-b:1", "11:a%2Eb:1", "11:a:b.1", "11:a:b:1:0"):
+        EmailSend().execute(MAIL, context_for(ada, key, run=run))
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert len(set(ids)) == len(ids) == 6, ids
 
 
 def test_marketing_email_to_a_learner_who_unsubscribed_is_a_silent_failure(ada):
@@ -122,8 +145,8 @@ def test_staff_are_notified_by_username_and_address(ada, coach):
                                          "body_html": "<p>14 days</p>"}, context_for(ada, "9:n:1"))
     assert result == {"sent_to": ["coach", "team@example.com"]}
     assert [m.to for m in mail.outbox] == [["coach@example.com"], ["team@example.com"]]
-    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == ["<lms-automations.9:n:1.0@lms>",
-                                                                   "<lms-automations.9:n:1.1@lms>"]
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == ["<lms-automations.9.n.1.0@lms>",
+                                                                   "<lms-automations.9.n.1.1@lms>"]
     assert payloads("email.sent") == []  # not the learner's e-mail
 
 

@@ -59,7 +59,7 @@ def assert_done_once(run, emails=1):
     assert len(mail.outbox) == emails
     key = ActionExecution.objects.get(action="email.send").idempotency_key
     assert key.startswith(f"{run.pk}:mail:")
-    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {f"<lms-automations.{key}@lms>"}
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {f"<lms-automations.{key.replace(':', '.')}@lms>"}
     assert ActionExecution.objects.filter(status="succeeded").count() == 3
     assert Event.objects.filter(event_type="tag.added").count() == 1
 
