@@ -1,0 +1,6 @@
+"""Stand-in of ``openedx.core.djangoapps.course_groups.models``."""
+
+
+class CourseUserGroup:
+    class DoesNotExist(Exception):
+        pass

@@ -1,0 +1,5 @@
+"""Stand-in of ``openedx.core.lib.exceptions``."""
+
+
+class CourseNotFoundError(Exception):
+    pass

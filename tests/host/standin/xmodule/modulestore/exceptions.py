@@ -1,0 +1,5 @@
+"""Stand-in of ``xmodule.modulestore.exceptions``."""
+
+
+class ItemNotFoundError(Exception):
+    pass
