@@ -51,8 +51,10 @@ class EventOccurred(Condition):
     description = ("Whether the learner has had an event of this type, optionally only one whose payload matches "
                    "a filter (conditions evaluated against that past event) and only within a period such as P7D. "
                    "Templates in the filter are filled from the event in hand, so {{ event.course_key }} means "
-                   "this course. The event being handled counts too; ignored events (not a change the learner "
-                   "made) do not. "
+                   "this course. In a trigger filter, an exit condition or an event wait's filter, the event "
+                   "being handled does not count (so \"not occurred\" means \"for the first time\"); inside a "
+                   "run, the event that started it does. Ignored events (not a change the learner made) never "
+                   "count. "
                    f"A filter reads at most the {MAX_EXAMINED} most recent events of the type.")
     params_schema = params(("event",), event={"type": "string", "minLength": 1, "maxLength": 100},
                            filter={"type": ["object", "null"], "description": "a condition tree"}, within=DURATION)
@@ -86,6 +88,8 @@ def past_events(context, event_type, within=None):
     """The learner's recorded events of a type up to ``context.now`` (within a period), newest first."""
     events = Event.objects.filter(user_id=context.user_id, event_type=event_type, occurred_at__lte=context.now)
     events = events.exclude(dispatch_status=Event.DISPATCH.ignored)
+    if getattr(context, "event_id", None) is not None:
+        events = events.exclude(pk=context.event_id)  # the event being handled is not a past one
     if within:
         try:
             since = context.now - parse_duration(within)
@@ -101,5 +105,6 @@ def _matches(tree, context, event_type, payload):
     from ..engine.context import StepContext  # pylint: disable=import-outside-toplevel
 
     past = StepContext(user_id=context.user_id, automation=context.automation, run=context.run,
-                       event_type=event_type, event=payload, now=context.now, host=context.host)
+                       event_type=event_type, event=payload, now=context.now, host=context.host,
+                       event_id=getattr(context, "event_id", None))
     return evaluate_tree(tree, past, "params.filter").result

@@ -14,14 +14,22 @@ from .templates import contains_template, render_params
 
 
 class StepContext:
-    """The context of one step for one learner; ``event`` is the run's triggering event payload."""
+    """The context of one step for one learner; ``event`` is the run's triggering event payload.
 
-    def __init__(self, *, user_id, automation=None, run=None, event_type=None, event=None, now=None, host=None):
+    ``event_id`` is the id of the recorded event being handled right now — the one a trigger filter,
+    an exit condition or an event wait's filter is evaluated for — so that conditions on the
+    learner's past events (``event.occurred``) do not count it as one that happened before. Inside
+    a run it is None: the event that started the run is in the past by then.
+    """
+
+    def __init__(self, *, user_id, automation=None, run=None, event_type=None, event=None, now=None, host=None,
+                 event_id=None):
         self.user_id = user_id
         self.automation = automation
         self.run = run
         self.event_type = event_type
         self.event = dict(event or {})
+        self.event_id = event_id
         self.now = now or timezone.now()
         self.host = host or get_host()
         # Set by the engine before an action runs: (run, step, visit), passed on to external systems.

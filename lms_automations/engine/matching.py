@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 def match_event(event, *, now=None):
     """Apply ``event`` to the learner's open runs and to every trigger; returns runs ready to advance."""
     now = now or timezone.now()
-    context = StepContext(user_id=event.user_id, event_type=event.event_type, event=event.payload, now=now)
+    context = StepContext(user_id=event.user_id, event_type=event.event_type, event=event.payload, now=now,
+                          event_id=event.pk)
     apply_exit_conditions(event, context, now)
     ready = resume_event_waits(event, context, now)
     ready.extend(start_matching_runs(event, context, now))
@@ -54,6 +55,7 @@ def resume_event_waits(event, context, now):
         params = (step.params or {}) if step else {}
         run_context = StepContext.for_run(run, now=now)
         run_context.event_type, run_context.event = event.event_type, dict(event.payload)
+        run_context.event_id = event.pk
         evaluation = _safe_evaluate(params.get("filter"), run_context, f"steps.{run.current_step_id}.params.filter")
         if evaluation is None or not evaluation.result:
             continue

@@ -119,3 +119,51 @@ def test_event_occurred_reads_the_recorded_time_not_the_wall_clock(evaluate, ada
     now = at(2026, 5, 1, 9) + datetime.timedelta(days=2)
     assert evaluate(ada, "event.occurred", {"event": "custom.webinar", "within": "P2D"}, now=now)[0]
     assert not evaluate(ada, "event.occurred", {"event": "custom.webinar", "within": "P1D"}, now=now)[0]
+
+
+def test_in_a_trigger_filter_the_event_being_handled_is_not_one_the_learner_has_had_before(ada,
+                                                                                       run_on_commit):
+    """"First enrolment ever": ``not event.occurred enrollment.created`` holds for the learner's first
+    enrolment (the one being handled does not count) and not for the second."""
+    from lms_automations.models import Run
+
+    services.create_course(COURSE)
+    services.create_course(OTHER_COURSE)
+    automation = api.import_automation({
+        "format": "lms-automations/v1", "name": "First enrolment", "status": "active",
+        "triggers": [{"event": "enrollment.created",
+                      "filter": {"not": {"condition": "event.occurred", "params": {"event": "enrollment.created"}}}}],
+        "steps": [{"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["newcomer"]}}],
+        "exit_conditions": [],
+    })
+    with run_on_commit():
+        services.enroll(ada, COURSE)
+    assert list(Run.objects.filter(automation=automation).values_list("event__payload__course_key", "status")) == [
+        (COURSE, Run.STATUS.fulfilled)]
+    with run_on_commit():
+        services.enroll(ada, OTHER_COURSE)
+    assert Run.objects.filter(automation=automation).count() == 1
+
+
+def test_in_an_exit_condition_the_arriving_event_does_not_count_itself(ada, run_on_commit):
+    """Exit "on the second webinar": the first webinar event must not see itself as an earlier one."""
+    from lms_automations.models import CustomEventType, Run
+
+    CustomEventType.objects.create(slug="go", label="Go")
+    CustomEventType.objects.create(slug="webinar", label="Webinar")
+    automation = api.import_automation({
+        "format": "lms-automations/v1", "name": "Second webinar", "status": "active",
+        "triggers": [{"event": "custom.go", "filter": None}],
+        "steps": [{"id": "wait", "type": "wait", "wait": "duration", "params": {"days": 7}}],
+        "exit_conditions": [{"event": "custom.webinar", "outcome": "converted",
+                             "filter": {"condition": "event.occurred", "params": {"event": "custom.webinar"}}}],
+    })
+    with run_on_commit():
+        api.emit("custom.go", ada, {})
+        api.emit("custom.webinar", ada, {})
+    run = Run.objects.get(automation=automation)
+    assert run.status == Run.STATUS.pending
+    with run_on_commit():
+        api.emit("custom.webinar", ada, {})
+    run.refresh_from_db()
+    assert run.status == Run.STATUS.converted
