@@ -8,6 +8,8 @@ import attr
 from django.utils.html import strip_tags
 from edx_ace import MessageType, Recipient, ace
 
+from .engine.errors import PermanentError, SilentFailure, TransientError
+
 
 class AutomationEmail(MessageType):
     """An e-mail written in an automation step (``email.send``, ``email.notify_staff``)."""
@@ -29,5 +31,39 @@ def send_ace_email(*, user_id, address, subject, body_html, body_text="", from_e
         options=options,
     ).personalize(recipient=Recipient(user_id, address), language=language, user_context={})
     message = attr.evolve(message, headers={**message.headers, "Message-ID": message_id})
+    outcome = _DeliveryReport(message)
     ace.send(message)
+    outcome.raise_unless_delivered()
     return message
+
+
+class _DeliveryReport:
+    """What ``ace.send`` reported about one message.
+
+    ``ace.send`` never raises: a missing template, a refused SMTP connection or a policy that drops
+    the message are only reported through ``message.report(key, value)``. Listening there tells the
+    step whether the e-mail really left, so a failed send fails (or retries) the step with the reason.
+    """
+
+    def __init__(self, message):
+        self.reports = {}
+        original = message.report
+
+        def report(key, value):
+            self.reports[key] = value
+            original(key, value)
+
+        object.__setattr__(message, "report", report)
+
+    def raise_unless_delivered(self):
+        if any(key.endswith("_delivery_succeeded") for key in self.reports):
+            return
+        if "template_error" in self.reports:
+            raise PermanentError(f"the e-mail could not be rendered: {self.reports['template_error']}")
+        errors = {key: value for key, value in self.reports.items()
+                  if key.endswith(("_error", "_delivery_expired"))}
+        if errors:
+            raise TransientError("the e-mail was not delivered: "
+                                 + "; ".join(f"{key}: {value}" for key, value in sorted(errors.items())))
+        raise SilentFailure("no e-mail channel accepted the message (an ACE policy such as the "
+                            "learner's bulk e-mail opt-out may have dropped it)")

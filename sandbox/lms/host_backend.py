@@ -11,7 +11,6 @@ from opaque_keys import InvalidKeyError
 
 from lms_automations.engine.errors import PermanentError
 from lms_automations.host.base import HostBackend
-from lms_automations.messages import send_ace_email
 
 from . import models, services
 
@@ -207,17 +206,5 @@ class SandboxHost(HostBackend):
             raise PermanentError(f"the learner is not in the cohort {cohort!r} of {course_key}")
 
     # --- messages -------------------------------------------------------------------------------
-    def send_email(self, *, to_user_id=None, to_address=None, subject, body_html, body_text="", from_email=None,
-                   reply_to=None, message_id, transactional):
-        learner = self.get_learner(to_user_id) if to_user_id else None
-        address = to_address or (learner or {}).get("email")
-        if not address:
-            raise PermanentError("the recipient has no e-mail address")
-        send_ace_email(
-            user_id=to_user_id, address=address, subject=subject, body_html=body_html, body_text=body_text,
-            from_email=from_email, reply_to=reply_to, message_id=message_id, transactional=transactional,
-            language=(learner or {}).get("language") or None,
-        )
-
     def send_notification(self, user_id, course_key, notification_type, context):
         raise PermanentError("the sandbox LMS has no in-platform notifications")

@@ -61,7 +61,8 @@ def usage_key_of(block_key, course_key):
         usage_key = UsageKey.from_string(str(block_key))
     except InvalidKeyError:
         raise PermanentError(f"{block_key!r} is not a block key (block-v1:...)") from None
-    usage_key = usage_key.map_into_course(course_key)
+    if usage_key.course_key.run is None:  # an old-style key without the run: it means this course's
+        usage_key = usage_key.map_into_course(course_key)
     if usage_key.course_key != course_key:
         raise PermanentError(f"the block {block_key} is not in {course_key}")
     return usage_key

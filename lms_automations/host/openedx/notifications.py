@@ -1,6 +1,5 @@
-"""E-mail through edx-ace and in-platform notifications of the LMS's existing types."""
+"""In-platform notifications of the LMS's existing types (e-mail: ``HostBackend.send_email``)."""
 from ...engine.errors import PermanentError, TransientError
-from ...messages import send_ace_email
 from .errors import course_key_of
 
 
@@ -20,18 +19,6 @@ def _notification_app(notification_type):
 
 
 class NotificationsMixin:
-    def send_email(self, *, to_user_id=None, to_address=None, subject, body_html, body_text="", from_email=None,
-                   reply_to=None, message_id, transactional):
-        learner = self.get_learner(to_user_id) if to_user_id else None
-        address = to_address or (learner or {}).get("email")
-        if not address:
-            raise PermanentError("the recipient has no e-mail address")
-        send_ace_email(
-            user_id=to_user_id, address=address, subject=subject, body_html=body_html, body_text=body_text,
-            from_email=from_email, reply_to=reply_to, message_id=message_id, transactional=transactional,
-            language=(learner or {}).get("language") or None,
-        )
-
     def send_notification(self, user_id, course_key, notification_type, context):
         """Sends ``USER_NOTIFICATION_REQUESTED``, which the LMS's notifications app turns into its
         ``send_notifications`` task; the type's template must render with ``context``."""

@@ -49,7 +49,7 @@ class ProgressMixin:
 
         last_days = {
             (row["user_id"], str(row["course_key"])): row["last"]
-            for row in UserActivity.objects.values("user_id", "course_key").annotate(last=Max("date")).order_by()
+            for row in UserActivity.objects.order_by().values("user_id", "course_key").annotate(last=Max("date"))
         }
         enrollments = (CourseEnrollment.objects.filter(is_active=True)
                        .values_list("user_id", "course_id", "created").iterator(chunk_size=2000))

@@ -61,7 +61,7 @@ class Table:
             group = tuple(getattr(row, f) for f in self.grouped)
             value = getattr(row, field)
             groups[group] = value if group not in groups else max(groups[group], value)
-        return [{**dict(zip(self.grouped, group)), name: value} for group, value in groups.items()]
+        return [{**dict(zip(self.grouped, group, strict=True)), name: value} for group, value in groups.items()]
 
     def aggregate(self, **aggregates):
         (name, aggregate), = aggregates.items()

@@ -1,8 +1,7 @@
 """Stand-in of ``common.djangoapps.student.models``."""
+import standin_state
 from opaque_keys.edx.keys import CourseKey
 from standin_rows import TableOf
-
-import standin_state
 
 
 class CourseEnrollment:
