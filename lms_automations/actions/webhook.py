@@ -9,11 +9,19 @@ The receiver can verify the body with the shared secret::
     hmac.compare_digest(expected, request.headers["X-LMS-Automations-Signature"])
 
 and drop repeats by ``Idempotency-Key``, which stays the same when the step is retried.
+
+The body is a template the action renders itself (``raw_params``), because text rendering would put
+a learner's ``"`` straight into a JSON document: a JSON body that parses as written (templates only
+inside strings) is rendered string by string and serialised again, so every value is exactly one
+JSON string; any other JSON body (a template outside quotes, e.g. ``"id": {{ learner.id }}``) is
+rendered with every string it reads escaped for a JSON string. A body sent with a non-JSON
+``Content-Type`` is rendered as plain text.
 """
 import email.utils
 import hashlib
 import hmac
 import http.client
+import json
 import socket
 import ssl
 from time import monotonic
@@ -22,6 +30,7 @@ from .. import __version__
 from ..catalogue import Action
 from ..conf import get_setting
 from ..engine.errors import PermanentError, TransientError
+from ..engine.templates import is_template
 from .params import params, with_extra_errors
 from .webhook_safety import check_url
 
@@ -129,6 +138,42 @@ def excerpt(raw, limit=200):
     return " ".join(text.split())[:limit]
 
 
+def _json_string_content(text):
+    """``text`` escaped to sit between the quotes of a JSON string."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _is_json_body(params):
+    headers = params.get("headers") or {}
+    content_type = next((value for name, value in headers.items() if name.lower() == "content-type"), None)
+    return content_type is None or "json" in str(content_type).lower()
+
+
+def render_body(params, context, path="params.body"):
+    """The body to send: the ``body`` template rendered with its values escaped for JSON (see above)."""
+    body = params.get("body") or ""
+    if not is_template(body):
+        return body
+    if not _is_json_body(params):
+        return context.render_template(body, path)
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return context.render_template(body, path, escape=_json_string_content)
+    return json.dumps(_render_json_strings(document, context, path), ensure_ascii=False)
+
+
+def _render_json_strings(value, context, path):
+    if isinstance(value, str):
+        return context.render_template(value, path)
+    if isinstance(value, dict):
+        return {context.render_template(key, f"{path}.{key}"): _render_json_strings(item, context, f"{path}.{key}")
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_render_json_strings(item, context, f"{path}[{index}]") for index, item in enumerate(value)]
+    return value
+
+
 def _reserved_header_errors(params):
     headers = params.get("headers") if isinstance(params, dict) else None
     return [{"path": f"params.headers.{name}", "message": f"{name} is set by the webhook action itself; remove it"}
@@ -158,12 +203,15 @@ class WebhookSend(Action):
                  "description": "extra request headers, e.g. {\"Authorization\": \"Bearer …\"}"},
         body={"type": "string", "maxLength": MAX_BODY_BYTES,
               "description": "the request body (a template), usually JSON; sent as application/json unless a "
-                             "Content-Type header says otherwise"},
+                             "Content-Type header says otherwise. In a JSON body, values from templates are "
+                             "escaped, so a learner's name with a quote stays one string"},
         secret={"type": "string", "minLength": 16, "maxLength": 500,
                 "description": "shared secret for the signature header (at least 16 characters)"},
         timeout={"type": "number", "minimum": 1, "maximum": 30,
                  "description": f"seconds for the whole request, 1–30 (default {DEFAULT_TIMEOUT})"},
     )
+
+    raw_params = ("body",)  # rendered by ``render_body``, values escaped for JSON
 
     @classmethod
     def check_params(cls, params):
@@ -173,7 +221,7 @@ class WebhookSend(Action):
         if _reserved_header_errors(params):
             raise PermanentError(_reserved_header_errors(params)[0]["message"])
         target = check_url(params["url"])
-        body = (params.get("body") or "").encode()
+        body = render_body(params, context).encode()
         if len(body) > MAX_BODY_BYTES:
             raise PermanentError(f"the rendered body is {len(body)} bytes; at most {MAX_BODY_BYTES} are sent")
         headers = {"User-Agent": f"lms-automations/{__version__}"}

@@ -13,6 +13,10 @@ class Action(CatalogueEntry):
     """
 
     external = True
+    #: Params the engine hands over as written (templates unrendered), for an action that renders them
+    #: itself because the plain text rendering would be wrong there — ``webhook.send`` escapes the
+    #: values it places into a JSON body. Render them with ``context.render_template``.
+    raw_params = ()
 
     def execute(self, params, context):
         raise NotImplementedError(f"{type(self).__name__} must implement execute(params, context)")

@@ -10,7 +10,7 @@ import zoneinfo
 from django.utils import timezone
 
 from ..host import get_host
-from .templates import contains_template, render_params
+from .templates import contains_template, escaped_values, is_template, render_params, render_text
 
 
 class StepContext:
@@ -96,6 +96,17 @@ class StepContext:
         if not contains_template(params):
             return params
         return render_params(params, self.template_context(), path)
+
+
+    def render_template(self, text, path="params", *, escape=None):
+        """One template string rendered as text; ``escape`` (str -> str), when given, is applied to
+        every string value the template reads from the context (e.g. JSON string escaping)."""
+        if not is_template(text):
+            return text
+        template_context = self.template_context()
+        if escape is not None:
+            template_context = escaped_values(template_context, escape)
+        return render_text(text, template_context, path)
 
 
 def _single_scope_course(automation):

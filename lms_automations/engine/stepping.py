@@ -147,7 +147,7 @@ def _run_action(run, step, context):
         raise StepError(f"unknown action {step.kind!r}")
     key = f"{run.pk}:{step.step_id}:{run.visit}"
     context.idempotency_key = key
-    params = context.render(step.params or {}, f"steps.{step.step_id}.params")
+    params = _rendered_action_params(action_class, step, context)
     if not action_class.external:
         # Database-local: the effect, its record and the move to the next step commit together.
         with transaction.atomic():
@@ -176,6 +176,15 @@ def _run_action(run, step, context):
         _move_on(run, step, next_step_id(step), RunLog.KIND.action, f"{step.kind} done",
                  {"params": _loggable(params), "result": result, "idempotency_key": key})
     return True
+
+
+def _rendered_action_params(action_class, step, context):
+    """The step's params with templates rendered, except those the action renders itself."""
+    raw_names = set(getattr(action_class, "raw_params", ()) or ())
+    params = step.params or {}
+    rendered = context.render({name: value for name, value in params.items() if name not in raw_names},
+                              f"steps.{step.step_id}.params")
+    return {name: params[name] if name in raw_names else rendered[name] for name in params}
 
 
 def _record_success(execution, result):

@@ -45,9 +45,29 @@ def render_params(params, template_context, path="params"):
         return [render_params(value, template_context, f"{path}[{index}]") for index, value in enumerate(params)]
     if not is_template(params):
         return params
+    return _render(params, template_context, path, html=path.endswith("_html"))
+
+
+def render_text(text, template_context, path="params"):
+    """One template rendered as text (never HTML-escaped, whatever ``path`` ends with)."""
+    return _render(text, template_context, path, html=False) if is_template(text) else text
+
+
+def escaped_values(value, escape):
+    """``value`` (the template context) with ``escape`` applied to every string inside it."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {key: escaped_values(item, escape) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [escaped_values(item, escape) for item in value]
+    return value
+
+
+def _render(text, template_context, path, *, html):
     try:
-        template = compile_template(params, html=path.endswith("_html"))
-        return template.render(Context(template_context, autoescape=path.endswith("_html")))
+        template = compile_template(text, html=html)
+        return template.render(Context(template_context, autoescape=html))
     except TemplateSyntaxError as exc:
         raise PermanentError(f"{path}: the template does not compile: {exc}") from exc
     except Exception as exc:  # pylint: disable=broad-except

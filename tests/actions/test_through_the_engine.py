@@ -127,3 +127,19 @@ def test_an_e_mail_step_renders_its_templates_and_runs_once(ada, course, lms):
     assert message.subject == "Hi Ada"
     assert f"Ada, welcome to {COURSE}" in message.body
     assert Run.objects.get().status == Run.STATUS.fulfilled
+
+
+def test_learner_values_in_a_json_body_are_escaped_and_cannot_add_fields(db, course, lms, loopback_allowed):
+    """A first name with quotes, a backslash and a line break stays one JSON string value."""
+    mallory = services.create_learner("mallory", "mallory@example.com",
+                                      first_name='M", "admin": true, "x": "\\\n')
+    with Endpoint() as endpoint:
+        automation_with({"id": "hook", "type": "action", "action": "webhook.send",
+                         "params": {"url": endpoint.url, "secret": SECRET,
+                                    "body": '{"name": "{{ learner.first_name }}", "course": "{{ event.course_key }}",'
+                                            ' "run": {{ run.id }}}'}})
+        lms(services.enroll, mallory, COURSE)
+    run = Run.objects.get()
+    assert run.status == Run.STATUS.fulfilled
+    (request,) = endpoint.requests
+    assert json.loads(request.body) == {"name": 'M", "admin": true, "x": "\\\n', "course": COURSE, "run": run.pk}

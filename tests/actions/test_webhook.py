@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import itertools
+import json
 import socket
 import ssl
 from unittest import mock
@@ -11,6 +12,7 @@ import pytest
 from lms_automations.actions import webhook
 from lms_automations.actions.webhook import SIGNATURE_HEADER, WebhookSend
 from lms_automations.engine.errors import PermanentError, TransientError
+from sandbox.lms import services
 
 from .conftest import context_for
 from .endpoints import Endpoint, make_certificates
@@ -287,3 +289,52 @@ def test_params_are_checked_where_staff_type_them(params, path):
 def test_a_template_after_the_host_is_fine():
     assert WebhookSend.check_params({"url": "https://crm.example.com/learners/{{ learner.id }}?c={{ event.x }}",
                                      "body": '{"id": {{ learner.id }}}', "secret": SECRET, "timeout": 2.5}) == []
+
+
+# --- the body: a template, with values escaped for JSON ---------------------------------------------
+
+QUOTED_NAME = 'Ada "The Countess", \\ of Lovelace\n'
+
+
+@pytest.fixture
+def quoted(db):
+    return services.create_learner("quoted", "q@example.com", first_name=QUOTED_NAME)
+
+
+def test_template_values_in_json_strings_are_escaped(endpoint, allow_private, quoted):
+    body = '{"learner": {"name": "Dear {{ learner.first_name }}!", "tags": ["{{ learner.username }}", 3]}, "ok": true}'
+    send(context_for(quoted, "1:hook:1"), url=endpoint.url, body=body, secret=SECRET)
+    (request,) = endpoint.requests
+    assert json.loads(request.body) == {"learner": {"name": f"Dear {QUOTED_NAME}!", "tags": ["quoted", 3]},
+                                        "ok": True}
+    expected = "sha256=" + hmac.new(SECRET.encode(), request.body, hashlib.sha256).hexdigest()
+    assert request.headers[SIGNATURE_HEADER] == expected
+
+
+def test_a_value_cannot_inject_fields(endpoint, allow_private, db):
+    mallory = services.create_learner("mallory", first_name='x", "role": "admin')
+    send(context_for(mallory, "1:hook:1"), url=endpoint.url, body='{"name": "{{ learner.first_name }}"}')
+    assert json.loads(endpoint.requests[0].body) == {"name": 'x", "role": "admin'}
+
+
+def test_templates_outside_strings_still_escape_string_values(endpoint, allow_private, quoted):
+    body = '{"id": {{ learner.id }}, "name": "{{ learner.first_name }}", "{{ learner.username }}": 1}'
+    send(context_for(quoted, "1:hook:1"), url=endpoint.url, body=body)
+    assert json.loads(endpoint.requests[0].body) == {"id": quoted.pk, "name": QUOTED_NAME, "quoted": 1}
+
+
+def test_a_body_without_templates_is_sent_byte_for_byte(endpoint, allow_private, context):
+    send(context, url=endpoint.url, body='{ "a":1,\n  "b" : "x" }')
+    assert endpoint.requests[0].body == b'{ "a":1,\n  "b" : "x" }'
+
+
+def test_a_body_that_is_not_json_is_rendered_as_text(endpoint, allow_private, quoted):
+    send(context_for(quoted, "1:hook:1"), url=endpoint.url, body="name={{ learner.username }}&x=1",
+         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert endpoint.requests[0].body == b"name=quoted&x=1"
+
+
+def test_a_broken_body_template_fails_the_step_naming_the_param(endpoint, allow_private, context):
+    with pytest.raises(PermanentError, match=r"params\.body"):
+        send(context, url=endpoint.url, body='{"a": "{{ learner.first_name|nosuchfilter }}"}')
+    assert endpoint.requests == []
