@@ -39,6 +39,7 @@ LMS_RECEIVERS = [
     _receiver("on_exam_rejected", _OPENEDX_LEARNING + "EXAM_ATTEMPT_REJECTED"),
     _receiver("on_idv_approved", _OPENEDX_LEARNING + "IDV_ATTEMPT_APPROVED"),
     _receiver("on_idv_denied", _OPENEDX_LEARNING + "IDV_ATTEMPT_DENIED"),
+    _receiver("on_ora_submission_created", _OPENEDX_LEARNING + "ORA_SUBMISSION_CREATED"),
     _receiver("on_badge_awarded", _OPENEDX_LEARNING + "BADGE_AWARDED"),
     _receiver("on_program_certificate_awarded", _OPENEDX_LEARNING + "PROGRAM_CERTIFICATE_AWARDED"),
     _receiver(
@@ -88,14 +89,29 @@ class LmsAutomationsConfig(AppConfig):
         _connect_host_only_receivers()
 
 
-def _connect_host_only_receivers():
-    """Receivers of signals that exist only inside edx-platform (skipped where it is absent)."""
-    from .retirement import on_user_retired  # pylint: disable=import-outside-toplevel
+#: Django signals that exist only inside edx-platform: (module, signal name, receiver).
+HOST_ONLY_RECEIVERS = [
+    ("openedx.core.djangoapps.user_api.accounts.signals", "USER_RETIRE_LMS_MISC",
+     "lms_automations.retirement.on_user_retired"),
+    ("openedx.core.djangoapps.signals.signals", "USER_ACCOUNT_ACTIVATED",
+     "lms_automations.handlers.on_account_activated"),
+]
 
-    try:
-        from openedx.core.djangoapps.user_api.accounts.signals import (  # pylint: disable=import-outside-toplevel
-            USER_RETIRE_LMS_MISC,
-        )
-    except ImportError:
-        return
-    USER_RETIRE_LMS_MISC.connect(on_user_retired, dispatch_uid="lms_automations.on_user_retired")
+
+def _connect_host_only_receivers():
+    """Receivers of signals that exist only inside edx-platform (each skipped where it is absent, so
+    the app loads in the sandbox, in tests and in management commands of other services)."""
+    import importlib  # pylint: disable=import-outside-toplevel
+
+    from django.utils.module_loading import import_string  # pylint: disable=import-outside-toplevel
+
+    connected = []
+    for module_path, signal_name, receiver_path in HOST_ONLY_RECEIVERS:
+        try:
+            signal = getattr(importlib.import_module(module_path), signal_name)
+        except (ImportError, AttributeError):
+            continue
+        receiver = import_string(receiver_path)
+        signal.connect(receiver, dispatch_uid=f"lms_automations.{receiver.__name__}")
+        connected.append(signal_name)
+    return connected

@@ -2,7 +2,7 @@
 
 ``connect_plugin_receivers`` looks the functions up here by the names in ``apps.LMS_RECEIVERS``.
 """
-from .accounts import on_registration_completed, on_session_login_completed
+from .accounts import on_account_activated, on_registration_completed, on_session_login_completed
 from .certificates import on_certificate_created, on_certificate_revoked
 from .cohorts import on_cohort_membership_changed
 from .community import (
@@ -15,6 +15,7 @@ from .community import (
     on_forum_thread_created,
     on_idv_approved,
     on_idv_denied,
+    on_ora_submission_created,
     on_program_certificate_awarded,
 )
 from .completion import on_block_completion_saved
@@ -22,6 +23,8 @@ from .enrollments import on_enrollment_changed, on_enrollment_created, on_unenro
 from .grades import on_passing_status_updated, on_persistent_grade_changed
 
 __all__ = [
+    "on_account_activated",
+    "on_ora_submission_created",
     "on_badge_awarded",
     "on_exam_rejected",
     "on_exam_submitted",

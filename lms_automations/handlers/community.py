@@ -3,7 +3,14 @@
 Exams, badges and program certificates come from other services (edx-exams, Credentials), so they
 reach the LMS through the event bus (`consume_events`); the receivers are the same either way.
 """
+import logging
+
+from opaque_keys.edx.keys import UsageKey
+
+from ..host import get_host
 from .base import never_raises, record_openedx_event
+
+log = logging.getLogger(__name__)
 
 
 def _named(receiver, name, doc):
@@ -63,3 +70,20 @@ def on_program_certificate_awarded(sender, signal=None, **kwargs):
     certificate = kwargs["program_certificate"]
     record_openedx_event("program_certificate.awarded", kwargs, user_id=certificate.user.id,
                          program_uuid=str(certificate.program.uuid), program_title=certificate.program.title)
+
+
+@never_raises
+def on_ora_submission_created(sender, signal=None, **kwargs):
+    """ORA_SUBMISSION_CREATED → ``assignment.submitted``.
+
+    ora2 names the learner only by their anonymous id for the course: one indexed read through the
+    host turns it into the user (a learner the host cannot resolve is logged, not guessed).
+    """
+    submission = kwargs["submission"]
+    user_id = get_host().user_id_for_anonymous_id(submission.anonymous_user_id)
+    if user_id is None:
+        log.warning("lms_automations: ORA submission %s by an unknown anonymous id was not recorded", submission.uuid)
+        return
+    block_key = UsageKey.from_string(str(submission.location))
+    record_openedx_event("assignment.submitted", kwargs, user_id=user_id, course_key=str(block_key.course_key),
+                         block_key=str(block_key))

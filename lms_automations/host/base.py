@@ -26,6 +26,10 @@ class HostBackend:
         """The host's own marketing consent (True / False), or None when the host records none."""
         return None
 
+    def user_id_for_anonymous_id(self, anonymous_user_id):
+        """The learner behind a course-specific anonymous id (ora2 names learners so), or None."""
+        return None
+
     def staff_course_keys(self, user):
         """Course keys whose staff ``user`` is (None means all: a global staff member)."""
         self._missing("read course staff roles")

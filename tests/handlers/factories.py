@@ -8,6 +8,8 @@ from openedx_events.learning.data import (
     CourseData,
     CourseEnrollmentData,
     CoursePassingStatusData,
+    ORASubmissionAnswer,
+    ORASubmissionData,
     PersistentCourseGradeData,
     UserData,
     UserPersonalData,
@@ -135,3 +137,12 @@ def program_certificate_data(user, title="Data Science"):
     program = ProgramData(uuid=PROGRAM_UUID, title=title, program_type="MicroMasters")
     return ProgramCertificateData(user=user_data(user), program=program, uuid=PROGRAM_UUID, status="awarded",
                                   url="/certificates/p", certificate_available_date=AT)
+
+
+def ora_submission_data(user, block="essay"):
+    """An ORA submission; ora2 sends only the learner's anonymous id for the course."""
+    return ORASubmissionData(
+        uuid=f"ora-{user.pk}-{block}", anonymous_user_id=f"anon-{user.pk}",
+        location=f"block-v1:{COURSE_KEY.org}+{COURSE_KEY.course}+{COURSE_KEY.run}+type@openassessment+block@{block}",
+        attempt_number=1, created_at=AT, submitted_at=AT, answer=ORASubmissionAnswer(parts=[{"text": "Essay"}]),
+    )

@@ -47,6 +47,12 @@ class UsersMixin:
                      .values_list("value", flat=True).first())
         return None if value is None else str(value).strip().lower() == "true"
 
+    def user_id_for_anonymous_id(self, anonymous_user_id):
+        from common.djangoapps.student.models import user_by_anonymous_id  # pylint: disable=import-outside-toplevel
+
+        user = user_by_anonymous_id(anonymous_user_id)
+        return None if user is None else user.pk
+
     def staff_course_keys(self, user):
         """Superusers see every automation; anyone else the courses where they hold a course team role.
 

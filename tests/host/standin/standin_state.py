@@ -110,6 +110,7 @@ class StandinLms:
     structures: dict = dataclasses.field(default_factory=dict)
     due_dates: dict = dataclasses.field(default_factory=dict)
     expirations: dict = dataclasses.field(default_factory=dict)
+    anonymous_ids: dict = dataclasses.field(default_factory=dict)
 
     def record(self, name, *args, **kwargs):
         """Log a call; raise what the test asked this function to raise."""

@@ -21,3 +21,18 @@ class UserAttribute:
 
 class CourseAccessRole:
     objects = TableOf("access_roles")
+
+
+def user_by_anonymous_id(uid):
+    """The user behind a course-specific anonymous id, or None."""
+    standin_state.LMS.record("user_by_anonymous_id", uid)
+    user_id = standin_state.LMS.anonymous_ids.get(uid)
+    if user_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=user_id)
+
+
+class Registration:
+    """Only its class is the sender of USER_ACCOUNT_ACTIVATED."""
