@@ -35,7 +35,11 @@ def import_automation(document, *, owner=None):
 
 
 def export_automation(automation):
-    """The v1 document of ``automation`` (import it again to get the same automation)."""
+    """The v1 document of ``automation`` (import it again to get the same automation).
+
+    Secret params (a webhook's signing secret) read ``"********"``: updating the automation with the
+    document keeps the stored secret; importing it as a new automation asks for the secret.
+    """
     return dump_document(automation)
 
 

@@ -1,4 +1,5 @@
 """Admin of automation definitions: the list course teams start from, and the flow at a glance."""
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
@@ -6,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..engine import trigger_index
 from ..engine.definition import dump_document
+from ..engine.secret_params import MASK, masked_params, restored_params, secret_param_names
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .scoping import CourseScopedAdminMixin
@@ -23,8 +25,33 @@ class ExitConditionInline(admin.TabularInline):
     fields = ("position", "event_type", "filter", "outcome")
 
 
+class StepForm(forms.ModelForm):
+    """A step's params with secrets (a webhook's signing secret) shown as a mask; the mask saved back
+    keeps the stored secret."""
+
+    class Meta:
+        model = Step
+        fields = ("step_id", "step_type", "kind", "parent", "side", "position", "params", "condition")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "params" in self.fields:
+            self.initial["params"] = masked_params(self.instance.step_type, self.instance.kind, self.instance.params)
+
+    def clean_params(self):
+        params = self.cleaned_data.get("params")
+        step_type = self.cleaned_data.get("step_type", self.instance.step_type)
+        kind = self.cleaned_data.get("kind", self.instance.kind)
+        if self.instance.pk and (step_type, kind) == (self.instance.step_type, self.instance.kind):
+            params = restored_params(step_type, kind, params, self.instance.params)
+        if isinstance(params, dict) and any(params.get(name) == MASK for name in secret_param_names(step_type, kind)):
+            raise forms.ValidationError("the secret is shown masked; type the secret itself for a new step")
+        return params
+
+
 class StepInline(admin.TabularInline):
     model = Step
+    form = StepForm
     extra = 0
     fields = ("step_id", "step_type", "kind", "parent", "side", "position", "params", "condition")
     fk_name = "automation"
@@ -65,7 +92,7 @@ class AutomationAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
         trigger_index.invalidate()
         if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
             return
-        errors = validate_document(dump_document(automation), automation_id=automation.pk)
+        errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk)
         if errors:
             automation.status = Automation.STATUS.draft
             automation.save(update_fields=["status", "modified"])

@@ -17,6 +17,9 @@ class Action(CatalogueEntry):
     #: itself because the plain text rendering would be wrong there — ``webhook.send`` escapes the
     #: values it places into a JSON body. Render them with ``context.render_template``.
     raw_params = ()
+    #: Params that hold a credential (``webhook.send``'s ``secret``): used as stored, but exports, the API
+    #: and admin show a mask instead, and the mask sent back keeps the stored value.
+    secret_params = ()
 
     def execute(self, params, context):
         raise NotImplementedError(f"{type(self).__name__} must implement execute(params, context)")

@@ -14,6 +14,7 @@ from ..models import Automation, ExitCondition, Step, Trigger
 from . import trigger_index
 from .document_checks import FORMAT
 from .durations import format_duration, parse_duration
+from .secret_params import masked_params, restore_secrets
 from .validation import validate_document
 
 
@@ -21,8 +22,10 @@ def load_document(document, *, owner=None, automation=None):
     """Create (or, given ``automation``, replace the definition of) an automation from ``document``.
 
     Replacing keeps every step whose id is still there (its row is updated in place), so runs keep
-    their place; runs at a removed step are moved to the next step that remains.
+    their place; runs at a removed step are moved to the next step that remains. A secret param
+    that carries the export's mask keeps the secret the step already holds (``secret_params``).
     """
+    document = restore_secrets(document, automation)
     errors = validate_document(document, automation_id=automation.pk if automation else None)
     if errors:
         raise InvalidAutomation(errors)
@@ -166,8 +169,12 @@ def move_runs_off_removed_steps(automation, removed, kept, old_next):
         schedule_wake(run, now, RunWake.REASON.start)
 
 
-def dump_document(automation):
-    """The v1 document of ``automation``, keys in the order the SPEC shows them."""
+def dump_document(automation, *, reveal_secrets=False):
+    """The v1 document of ``automation``, keys in the order the SPEC shows them.
+
+    Secret params (a webhook's signing secret) are masked unless ``reveal_secrets`` — only for the
+    engine's own checks, never for anything a person or another system reads.
+    """
     steps = list(automation.steps.all())
     children = {}
     for step in sorted(steps, key=lambda s: (s.side, s.position, s.pk)):
@@ -184,7 +191,7 @@ def dump_document(automation):
             "period": format_duration(automation.entry_period) if automation.entry_period else None,
         },
         "triggers": [{"event": t.event_type, "filter": t.filter} for t in automation.triggers.order_by("position")],
-        "steps": _dump_steps(children, None, ""),
+        "steps": _dump_steps(children, None, "", reveal_secrets),
         "exit_conditions": [
             {"event": e.event_type, "filter": e.filter, "outcome": e.outcome}
             for e in automation.exit_conditions.order_by("position")
@@ -192,7 +199,7 @@ def dump_document(automation):
     }
 
 
-def _dump_steps(children, parent_id, side):
+def _dump_steps(children, parent_id, side, reveal_secrets):
     dumped = []
     for step in children.get((parent_id, side), []):
         if step.step_type == Step.TYPE.branch:
@@ -200,10 +207,10 @@ def _dump_steps(children, parent_id, side):
                 "id": step.step_id,
                 "type": "branch",
                 "condition": step.condition,
-                "yes": _dump_steps(children, step.pk, "yes"),
-                "no": _dump_steps(children, step.pk, "no"),
+                "yes": _dump_steps(children, step.pk, "yes", reveal_secrets),
+                "no": _dump_steps(children, step.pk, "no", reveal_secrets),
             })
         else:
-            dumped.append(
-                {"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": step.params})
+            params = step.params if reveal_secrets else masked_params(step.step_type, step.kind, step.params)
+            dumped.append({"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": params})
     return dumped

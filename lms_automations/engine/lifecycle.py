@@ -17,7 +17,7 @@ REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
 def set_status(automation, status):
     """Move an automation to ``active`` / ``testing`` (after validation) or ``draft`` / ``inactive``."""
     if status in (Automation.STATUS.active, Automation.STATUS.testing):
-        errors = validate_document(dump_document(automation), automation_id=automation.pk)
+        errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk)
         if errors:
             raise InvalidAutomation(errors)
     if automation.status == Automation.STATUS.finishing:
