@@ -84,19 +84,22 @@ def advance_run(run, *, now=None):
         now_step = now or timezone.now()
         if not run.current_step_id:
             with transaction.atomic():
-                end_run(run, Run.STATUS.fulfilled, "reached the end of the flow", now=now_step)
+                if _locked_still_executing(run):
+                    end_run(run, Run.STATUS.fulfilled, "reached the end of the flow", now=now_step)
             return run
         step = get_step(run.automation_id, run.current_step_id)
         if step is None:
             with transaction.atomic():
-                end_run(run, Run.STATUS.failed, f"step {run.current_step_id!r} no longer exists", now=now_step)
+                if _locked_still_executing(run):
+                    end_run(run, Run.STATUS.failed, f"step {run.current_step_id!r} no longer exists", now=now_step)
             return run
         context = StepContext.for_run(run, now=now_step)
         try:
             carry_on = _STEP_HANDLERS[step.step_type](run, step, context)
         except EndRun as stop:
             with transaction.atomic():
-                end_run(run, stop.status, stop.message, now=now_step, step_id=step.step_id)
+                if _locked_still_executing(run):
+                    end_run(run, stop.status, stop.message, now=now_step, step_id=step.step_id)
             return run
         except StepError as error:
             _handle_failure(run, step, error, now_step)
@@ -123,6 +126,13 @@ def _still_executing(run):
         run.refresh_from_db()
     log.info("lms_automations: run %s is %s; it takes no further step", run.pk, status or "deleted")
     return False
+
+
+def _locked_still_executing(run):
+    """Inside a transaction, before writing the run's status: lock its row and check it is still
+    executing — a run ended elsewhere while its step ran is neither reopened nor ended twice."""
+    status = Run.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
+    return status == Run.STATUS.executing
 
 
 def _as_transient(error):
@@ -224,6 +234,8 @@ def _run_wait(run, step, context):
     due_at = wait_class().due_at(params, context)
     awaited = getattr(wait_class, "awaited_event", lambda p: None)(params)
     with transaction.atomic():
+        if not _locked_still_executing(run):
+            return False
         if awaited:
             run.awaited_event_type = awaited
             run.status = Run.STATUS.pending
@@ -259,6 +271,10 @@ def _handle_failure(run, step, error, now):
     with transaction.atomic():
         ActionExecution.objects.filter(run=run, step_id=step.step_id, visit=run.visit).exclude(
             status=ActionExecution.STATUS.succeeded).update(status=ActionExecution.STATUS.failed, error=error.message)
+        if not _locked_still_executing(run):
+            add_log(run, RunLog.KIND.error, f"{error.message} (the run had already ended; nothing retried)",
+                    step_id=step.step_id, at=now, detail=error.detail)
+            return
         max_attempts = get_setting("RETRY_MAX_ATTEMPTS")
         if error.permanent or run.attempts + 1 >= max_attempts:
             status = Run.STATUS.failed_silently if error.silent else Run.STATUS.failed

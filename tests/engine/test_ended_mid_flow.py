@@ -10,7 +10,8 @@ from django.core import mail
 from lms_automations import api
 from lms_automations.actions.messaging import EmailSend
 from lms_automations.engine.dispatch import dispatch_learner_events
-from lms_automations.models import Automation, CustomEventType, LearnerTag, Run, RunLog
+from lms_automations.engine.errors import PermanentError, TransientError
+from lms_automations.models import Automation, CustomEventType, LearnerTag, Run, RunLog, RunWake
 from sandbox.lms import services
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,34 @@ def test_a_run_ended_during_a_step_runs_no_further_step(end, outcome, django_cap
     assert not RunLog.objects.filter(run=run, step_id__in=["tag", "points"]).exists()
     assert not RunLog.objects.filter(run=run, message="reached the end of the flow").exists()
     assert Automation.objects.get(pk=automation.pk).runs.filter(status__in=Run.OPEN_STATUSES).count() == 0
+
+
+@pytest.mark.parametrize("error", [TransientError("the mail server is down"), PermanentError("no such address")])
+@pytest.mark.parametrize("end, outcome", [
+    (by_exit_condition, Run.STATUS.converted),
+    (by_staff, Run.STATUS.cancelled),
+])
+def test_a_step_failing_after_its_run_was_ended_elsewhere_neither_retries_nor_reopens_it(
+        end, outcome, error, django_capture_on_commit_callbacks, monkeypatch):
+    for slug in ("go", "stop"):
+        CustomEventType.objects.create(slug=slug, label=slug)
+    automation = api.import_automation(flow(exit_conditions=[
+        {"event": "custom.stop", "filter": None, "outcome": "converted"}]))
+    learner = services.create_learner("ada", "ada@example.com")
+
+    def fail_after_the_run_was_ended(self, params, context):
+        end(learner)
+        raise error
+
+    monkeypatch.setattr(EmailSend, "execute", fail_after_the_run_was_ended)
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        api.emit("custom.go", learner, {})
+    run = Run.objects.get(automation=automation)
+    assert (run.status, run.error) == (outcome, "")
+    assert not RunWake.objects.filter(run=run).exists()
+    with time_machine.travel(T0 + datetime.timedelta(days=1), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        assert api.process_due() == 0
+    run.refresh_from_db()
+    assert run.status == outcome
+    assert not LearnerTag.objects.filter(user=learner).exists()
