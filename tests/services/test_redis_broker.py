@@ -51,9 +51,11 @@ def test_an_enrolment_committed_by_the_lms_runs_the_welcome_flow_in_the_worker(c
     with transaction.atomic():  # the host's request: the plugin enqueues on commit
         services.enroll(ada, COURSE, mode="audit")
 
-    run = wait_until(lambda: Run.objects.filter(automation=automation, user=ada, current_step_id="wait-2-days").first())
-    assert run is not None, "no run reached the wait step within 30 s"
-    assert run.status == Run.STATUS.pending
+    # The run points at the wait step a moment before it starts waiting (two transactions).
+    run = wait_until(lambda: Run.objects.filter(automation=automation, user=ada, current_step_id="wait-2-days",
+                                                status=Run.STATUS.pending).first())
+    assert run is not None, "no run was waiting at the wait step within 30 s"
+    assert RunWake.objects.filter(run=run).exists()
     assert wait_until(lambda: [m.subject for m in mail.outbox]) == ["Welcome, Ada"]
     # The enrolment's events and the plugin's own (email.sent) are all dispatched by the worker.
     assert wait_until(lambda: not Event.objects.filter(user=ada, dispatched_at__isnull=True).exists()), \
@@ -68,9 +70,10 @@ def test_the_tick_hands_due_runs_to_the_worker(celery_worker):
     with transaction.atomic():
         services.enroll(grace, COURSE)
     run = wait_until(
-        lambda: Run.objects.filter(automation=automation, user=grace, current_step_id="wait-2-days").first()
+        lambda: Run.objects.filter(automation=automation, user=grace, current_step_id="wait-2-days",
+                                   status=Run.STATUS.pending).first()
     )
-    assert run is not None, "no run reached the wait step within 30 s"
+    assert run is not None, "no run was waiting at the wait step within 30 s"
 
     # Two days pass: the wait is due now.
     RunWake.objects.filter(run=run).update(due_at=timezone.now() - datetime.timedelta(minutes=1))
