@@ -44,8 +44,9 @@ class LearnerFieldCondition(Condition):
     category = "Learner"
     description = ("Compares a profile field from the LMS (username, email, name, first_name, last_name, language, "
                    "country, date_joined, last_login) or, for any other name, a learner field the plugin keeps "
-                   "(set by field.set). A field never set is empty (see is_set). Dates compare with before, "
-                   "after and within_last.")
+                   "(set by field.set), else the LMS's extended profile field of that name (custom registration "
+                   "fields). A field never set is empty (see is_set). Dates compare with before, after and "
+                   "within_last.")
     params_schema = compared_params(("field",), field=NAME)
 
     def evaluate(self, params, context):
@@ -55,6 +56,8 @@ class LearnerFieldCondition(Condition):
         else:
             observed = LearnerField.objects.filter(user_id=context.user_id, name=field).values_list(
                 "value", flat=True).first()
+            if observed is None:
+                observed = (context.learner.get("profile_fields") or {}).get(field)
         return compare(observed, params["op"], params.get("value"), now=context.now), observed
 
 

@@ -19,7 +19,8 @@ class HostBackend:
     # --- learners -------------------------------------------------------------------------------
     def get_learner(self, user_id):
         """``{"id", "username", "email", "name", "first_name", "last_name", "language", "country",
-        "time_zone", "date_joined", "last_login", "is_active"}`` or None if there is no such learner."""
+        "time_zone", "date_joined", "last_login", "is_active", "profile_fields"}`` or None if there is no
+        such learner. ``profile_fields`` holds the LMS's extended profile (custom registration fields)."""
         self._missing("read learners")
 
     def is_marketable(self, user_id):

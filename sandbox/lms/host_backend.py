@@ -51,6 +51,7 @@ class SandboxHost(HostBackend):
             "language": getattr(profile, "language", ""), "country": getattr(profile, "country", ""),
             "time_zone": getattr(profile, "time_zone", ""), "date_joined": user.date_joined,
             "last_login": user.last_login, "is_active": user.is_active,
+            "profile_fields": profile.get_meta() if profile else {},
         }
 
     def is_marketable(self, user_id):

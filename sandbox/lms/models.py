@@ -49,6 +49,10 @@ class UserProfile(models.Model):
     def __str__(self):
         return f"{self.user} ({self.name})"
 
+    def get_meta(self):
+        """The extended profile (custom registration fields), as edx-platform's ``UserProfile.get_meta``."""
+        return dict(self.meta or {})
+
 
 class Course(models.Model):
     """A course run with the modes learners can enrol in (edx-platform's CourseOverview + CourseMode).

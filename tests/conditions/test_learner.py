@@ -38,6 +38,14 @@ def test_other_names_are_plugin_learner_fields(evaluate, ada):
     assert evaluate(ada, "learner.field", params) == (True, "12"), "numeric text compares as a number"
 
 
+def test_custom_registration_fields_answer_when_the_plugin_has_no_field_of_that_name(evaluate):
+    learner = services.create_learner("lin", meta={"company": "Acme", "seats": 40})
+    assert evaluate(learner, "learner.field", {"field": "company", "op": "eq", "value": "Acme"}) == (True, "Acme")
+    assert evaluate(learner, "learner.field", {"field": "seats", "op": "gt", "value": 30}) == (True, 40)
+    LearnerField.objects.create(user=learner, name="company", value="Initech")  # the plugin's own field wins
+    assert evaluate(learner, "learner.field", {"field": "company", "op": "eq", "value": "Acme"}) == (False, "Initech")
+
+
 def test_a_value_template_compares_with_the_event(evaluate, ada):
     LearnerField.objects.create(user=ada, name="home_course", value=COURSE)
     params = {"field": "home_course", "op": "eq", "value": "{{ event.course_key }}"}

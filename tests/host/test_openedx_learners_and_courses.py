@@ -182,3 +182,15 @@ def test_the_inactivity_scan_reads_every_active_enrolment_with_its_last_active_d
         (ada.pk, str(COURSE), datetime.datetime(2026, 11, 7, tzinfo=datetime.UTC)),
         (bob.pk, str(COURSE), NOW),
     ]
+
+
+def test_custom_registration_fields_come_from_meta_and_the_verawood_profile_model(lms, host, ada):
+    from standin_rows import ExtendedProfile, ExtendedProfileRow  # pylint: disable=import-outside-toplevel
+
+    ada.profile.meta = {"company": "Analytical Engines", "newsletter": True, "interests": ["maths"]}
+    ada.profile.save()
+    assert host.get_learner(ada.pk)["profile_fields"] == {"company": "Analytical Engines", "newsletter": True}
+    lms.extended_profile_model = ExtendedProfile  # PROFILE_EXTENSION_FORM's model: it wins over meta
+    lms.extended_profiles.rows.append(ExtendedProfileRow(ada, "Babbage & Co", 12, datetime.date(2026, 1, 5)))
+    assert host.get_learner(ada.pk)["profile_fields"] == {
+        "company": "Babbage & Co", "newsletter": True, "employees": 12, "joined_program": "2026-01-05"}

@@ -1,6 +1,38 @@
 """Learners, their profile and consent, and course staff roles (``common.djangoapps.student``)."""
 from .errors import host_call
 
+#: Kinds of value an extended profile field may hold to be usable in conditions and templates.
+SCALARS = (str, int, float, bool)
+
+
+def extended_profile(user, profile):
+    """The learner's custom registration fields.
+
+    Through Ulmo they live as JSON in ``UserProfile.meta`` (``REGISTRATION_EXTENSION_FORM``); from
+    Verawood a ``PROFILE_EXTENSION_FORM`` may keep them in a model of its own, which wins where both
+    hold a field. Anything unreadable leaves the field out rather than failing a step.
+    """
+    fields = {}
+    try:
+        meta = profile.get_meta() if profile is not None else {}
+    except (AttributeError, ValueError):  # no such method, or meta that is not JSON
+        meta = {}
+    fields.update({name: value for name, value in (meta or {}).items() if isinstance(value, SCALARS)})
+    try:
+        from openedx.core.djangoapps.user_authn.views.registration_form import (  # pylint: disable=import-outside-toplevel
+            get_extended_profile_model,
+        )
+
+        model = get_extended_profile_model()
+    except ImportError:  # before Verawood, or a form path that does not import
+        return fields
+    instance = model.objects.filter(user=user).first() if model is not None else None
+    for field in (model._meta.concrete_fields if instance is not None else ()):  # pylint: disable=protected-access
+        if not field.is_relation and field.name != "id":
+            value = getattr(instance, field.name)
+            fields[field.name] = value if value is None or isinstance(value, SCALARS) else str(value)
+    return fields
+
 #: Course access roles whose holders work on a course's automations in admin.
 STAFF_ROLES = ("instructor", "staff", "limited_staff")
 
@@ -23,6 +55,7 @@ class UsersMixin:
             "country": getattr(country, "code", country) or "",
             "time_zone": self._preference(user, "time_zone") or "",
             "date_joined": user.date_joined, "last_login": user.last_login, "is_active": user.is_active,
+            "profile_fields": extended_profile(user, profile),
         }
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Row types of the stand-in LMS's tables, and the descriptor that exposes a table as ``Model.objects``."""
 import dataclasses
 import datetime
+import types
 
 import standin_state
 
@@ -78,3 +79,24 @@ class CertificateRow:
 class CohortRow:
     course_id: object
     name: str
+
+
+@dataclasses.dataclass
+class ExtendedProfileRow:
+    """A site's ``PROFILE_EXTENSION_FORM`` model: a user and the site's own fields."""
+
+    user: object
+    company: str = ""
+    employees: int = None
+    joined_program: datetime.date = None
+    id: int = 1
+
+
+class ExtendedProfile:
+    objects = TableOf("extended_profiles")
+
+    class _meta:  # noqa: N801  (the Django model API the backend reads)
+        concrete_fields = [
+            types.SimpleNamespace(name=name, is_relation=name == "user")
+            for name in ("id", "user", "company", "employees", "joined_program")
+        ]

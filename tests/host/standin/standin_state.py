@@ -111,6 +111,8 @@ class StandinLms:
     due_dates: dict = dataclasses.field(default_factory=dict)
     expirations: dict = dataclasses.field(default_factory=dict)
     anonymous_ids: dict = dataclasses.field(default_factory=dict)
+    extended_profiles: Table = dataclasses.field(default_factory=Table)
+    extended_profile_model: object = None
 
     def record(self, name, *args, **kwargs):
         """Log a call; raise what the test asked this function to raise."""

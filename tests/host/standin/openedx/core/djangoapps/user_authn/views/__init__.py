@@ -1,0 +1,1 @@
+"""Stand-in package (see tests/host/standin/README.md)."""
