@@ -69,3 +69,39 @@ def test_an_invalid_edit_in_admin_cannot_stay_active(client, admin_user):
     assert automation.steps.get(step_id="wait-2-days").params == {"days": 0}
     assert automation.status == Automation.STATUS.draft
     assert "between 5 minutes and 365 days" in response.content.decode()
+
+
+def _add_form_data(client, **fields):
+    """What the admin's add page posts for an automation with no triggers or steps yet."""
+    data = {"name": "Nudge", "description": "", "status": "draft", "owner": "", "entry_policy": "once",
+            "entry_period": "", "execution": "async", "scope_courses": "[]", "scope_orgs": "[]", **fields}
+    for prefix in ("triggers", "steps", "exit_conditions", "test_learners"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return client.post("/admin/lms_automations/automation/add/", data)
+
+
+def test_course_staff_can_scope_automations_only_to_their_courses(client, staff):
+    client.force_login(staff)
+    refused = _add_form_data(client, scope_courses='["course-v1:Other+B+2026"]')
+    assert refused.status_code == 200
+    assert "not yours: course-v1:Other+B+2026" in refused.content.decode()
+    unscoped = _add_form_data(client)
+    assert "without a scope it would run in every course" in unscoped.content.decode()
+    assert not Automation.objects.exists()
+    accepted = _add_form_data(client, scope_courses='["course-v1:Mine+A+2026"]')
+    assert accepted.status_code == 302, accepted.content.decode()[:2000]
+    assert Automation.objects.get().scope_courses == ["course-v1:Mine+A+2026"]
+
+
+def test_an_org_wide_team_role_covers_the_org_and_its_courses(client, staff, monkeypatch):
+    monkeypatch.setattr(SandboxHost, "staff_orgs", lambda self, who: {"Mine"})
+    Automation.objects.create(name="Sibling course", scope_courses=["course-v1:Mine+Z+2027"])
+    client.force_login(staff)
+    assert "Sibling course" in client.get("/admin/lms_automations/automation/").content.decode()
+    assert _add_form_data(client, scope_orgs='["Mine"]').status_code == 302
+    assert "not yours: Other" in _add_form_data(client, scope_orgs='["Other"]').content.decode()
+
+
+def test_superusers_may_save_automations_for_every_course(client, admin_user):
+    client.force_login(admin_user)
+    assert _add_form_data(client).status_code == 302

@@ -10,7 +10,7 @@ from ..engine.definition import dump_document
 from ..engine.secret_params import MASK, masked_params, restored_params, secret_param_names
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
-from .scoping import CourseScopedAdminMixin
+from .scoping import CourseScopedAdminMixin, scope_refusal
 
 
 class TriggerInline(admin.TabularInline):
@@ -69,8 +69,22 @@ class TestLearnerInline(admin.TabularInline):
     raw_id_fields = ("user", "redirect_to")
 
 
+class AutomationForm(forms.ModelForm):
+    """Refuses a scope outside the editor's courses (``request_user`` is set by the admin)."""
+
+    request_user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        refusal = scope_refusal(self.request_user, cleaned.get("scope_courses") or [], cleaned.get("scope_orgs") or [])
+        if refusal:
+            self.add_error("scope_courses", refusal)
+        return cleaned
+
+
 @admin.register(Automation)
 class AutomationAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
+    form = AutomationForm
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
     list_filter = ("status", "execution", "entry_policy")
     search_fields = ("name", "description")
@@ -84,6 +98,11 @@ class AutomationAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
         ("Flow", {"fields": ("flow_outline",)}),
         ("Dates", {"fields": ("created", "modified")}),
     )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user
+        return form
 
     def save_related(self, request, form, formsets, change):
         """An automation edited into an invalid state cannot stay active: it falls back to draft."""

@@ -19,12 +19,37 @@ def visible_automation_ids(user):
     if course_keys is None:
         return None
     course_keys = set(course_keys)
-    orgs = {_org(key) for key in course_keys}
+    team_orgs = set(get_host().staff_orgs(user))
+    orgs = {_org(key) for key in course_keys} | team_orgs
     return [
         automation_id for automation_id, courses, scope_orgs in
         Automation.objects.values_list("pk", "scope_courses", "scope_orgs")
         if course_keys & set(courses or []) or orgs & set(scope_orgs or [])
+        or team_orgs & {_org(key) for key in courses or []}
     ]
+
+
+def scope_refusal(user, scope_courses, scope_orgs):
+    """Why ``user`` may not give an automation this scope, or None when they may.
+
+    Course team members may scope automations only to their own courses (or, with an org-wide
+    role, to their organisation and its courses); an automation with no scope runs everywhere, so
+    only those who see every automation may save one.
+    """
+    if user is None or user.is_superuser:
+        return None
+    course_keys = get_host().staff_course_keys(user)
+    if course_keys is None:
+        return None
+    team_orgs = set(get_host().staff_orgs(user))
+    if not scope_courses and not scope_orgs:
+        return "Name the courses this automation is for: without a scope it would run in every course."
+    foreign = [key for key in scope_courses if key not in set(course_keys) and _org(key) not in team_orgs]
+    foreign += [org for org in scope_orgs if org not in team_orgs]
+    if foreign:
+        return ("You can scope automations only to courses where you are on the course team; not yours: "
+                + ", ".join(foreign))
+    return None
 
 
 def _org(course_key):

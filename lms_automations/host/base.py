@@ -35,6 +35,10 @@ class HostBackend:
         """Course keys whose staff ``user`` is (None means all: a global staff member)."""
         self._missing("read course staff roles")
 
+    def staff_orgs(self, user):
+        """Organisations where ``user`` holds a course team role for every course of the org."""
+        return set()
+
     # --- courses --------------------------------------------------------------------------------
     def get_course(self, course_key):
         """``{"course_key", "display_name", "org", "start", "end"}`` or None."""

@@ -48,6 +48,7 @@ def test_course_staff_see_the_courses_where_they_hold_a_team_role(lms, host, ada
     lms.access_roles.rows += [AccessRoleRow(ada.pk, "staff", COURSE), AccessRoleRow(ada.pk, "beta_testers", OTHER),
                               AccessRoleRow(ada.pk, "instructor", OTHER), AccessRoleRow(ada.pk, "staff", None, "Demo")]
     assert host.staff_course_keys(ada) == {str(COURSE), str(OTHER)}
+    assert host.staff_orgs(ada) == {"Demo"}, "an org-wide role: an org and no course"
     assert host.staff_course_keys(boss) is None
 
 

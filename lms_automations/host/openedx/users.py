@@ -93,8 +93,15 @@ class UsersMixin:
         """
         if user.is_superuser:
             return None
+        return {str(course_id) for _org, course_id in self._team_roles(user) if course_id}
+
+    def staff_orgs(self, user):
+        """Organisation-wide team roles: a ``CourseAccessRole`` with an org and no course."""
+        return {org for org, course_id in self._team_roles(user) if org and not course_id}
+
+    @staticmethod
+    def _team_roles(user):
         from common.djangoapps.student.models import CourseAccessRole  # pylint: disable=import-outside-toplevel
 
-        keys = (CourseAccessRole.objects.filter(user_id=user.pk, role__in=STAFF_ROLES)
-                .values_list("course_id", flat=True))
-        return {str(key) for key in keys if key}
+        return list(CourseAccessRole.objects.filter(user_id=user.pk, role__in=STAFF_ROLES)
+                    .values_list("org", "course_id"))

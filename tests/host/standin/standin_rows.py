@@ -95,7 +95,7 @@ class ExtendedProfileRow:
 class ExtendedProfile:
     objects = TableOf("extended_profiles")
 
-    class _meta:  # noqa: N801  (the Django model API the backend reads)
+    class _meta:  # the Django model API the backend reads
         concrete_fields = [
             types.SimpleNamespace(name=name, is_relation=name == "user")
             for name in ("id", "user", "company", "employees", "joined_program")
