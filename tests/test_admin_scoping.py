@@ -105,3 +105,25 @@ def test_an_org_wide_team_role_covers_the_org_and_its_courses(client, staff, mon
 def test_superusers_may_save_automations_for_every_course(client, admin_user):
     client.force_login(admin_user)
     assert _add_form_data(client).status_code == 302
+
+
+def test_course_staff_see_their_courses_events_and_no_site_wide_learner_data(client, staff, admin_user):
+    from lms_automations.models import Event, LearnerTag  # pylint: disable=import-outside-toplevel
+
+    now = datetime.datetime.now(datetime.UTC)
+    for key, event_type, course in (("a", "enrollment.created", "course-v1:Mine+A+2026"),
+                                    ("b", "enrollment.created", "course-v1:Other+B+2026"),
+                                    ("c", "account.registered", None)):
+        payload = {"user_id": admin_user.pk, **({"course_key": course} if course else {})}
+        Event.objects.create(event_type=event_type, user=admin_user, payload=payload, occurred_at=now,
+                             source="openedx_events", idempotency_key=key)
+    LearnerTag.objects.create(user=admin_user, tag="vip")
+    client.force_login(staff)
+    page = client.get("/admin/lms_automations/event/").content.decode()
+    assert "1 event" in page and "enrollment.created" in page and "account.registered" not in page
+    assert client.get("/admin/lms_automations/learnertag/").status_code == 403
+    assert "Learner tags" not in client.get("/admin/").content.decode()
+    client.force_login(admin_user)
+    assert "3 events" in client.get("/admin/lms_automations/event/").content.decode()
+    assert "Learner tags" in client.get("/admin/").content.decode()
+    assert client.get("/admin/lms_automations/learnertag/").status_code == 200

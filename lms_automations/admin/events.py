@@ -2,10 +2,11 @@
 from django.contrib import admin
 
 from ..models import CustomEventType, Event
+from .scoping import CourseEventsAdminMixin, SiteWideDataAdminMixin
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(CourseEventsAdminMixin, admin.ModelAdmin):
     list_display = ("event_type", "user", "occurred_at", "source", "dispatch_status", "dispatched_at")
     list_filter = ("dispatch_status", "source", "event_type")
     search_fields = ("event_type", "idempotency_key", "user__username", "user__email")
@@ -21,6 +22,6 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomEventType)
-class CustomEventTypeAdmin(admin.ModelAdmin):
+class CustomEventTypeAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_display = ("event_type", "label", "modified")
     search_fields = ("slug", "label")

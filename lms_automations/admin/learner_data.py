@@ -2,10 +2,11 @@
 from django.contrib import admin
 
 from ..models import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
+from .scoping import SiteWideDataAdminMixin
 
 
 @admin.register(LearnerTag)
-class LearnerTagAdmin(admin.ModelAdmin):
+class LearnerTagAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_display = ("tag", "user", "created")
     list_filter = ("tag",)
     search_fields = ("tag", "user__username")
@@ -19,14 +20,14 @@ class ListMembershipInline(admin.TabularInline):
 
 
 @admin.register(LearnerList)
-class LearnerListAdmin(admin.ModelAdmin):
+class LearnerListAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_display = ("slug", "name", "modified")
     search_fields = ("slug", "name")
     inlines = [ListMembershipInline]
 
 
 @admin.register(LearnerField)
-class LearnerFieldAdmin(admin.ModelAdmin):
+class LearnerFieldAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "user", "value", "modified")
     list_filter = ("name",)
     search_fields = ("name", "user__username")
@@ -34,14 +35,14 @@ class LearnerFieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(admin.ModelAdmin):
+class PointsEntryAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_display = ("user", "amount", "course_key", "reason", "created")
     search_fields = ("user__username", "course_key", "reason")
     raw_id_fields = ("user",)
 
 
 @admin.register(MarketingConsent)
-class MarketingConsentAdmin(admin.ModelAdmin):
+class MarketingConsentAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_display = ("user", "subscribed", "changed_at", "source")
     list_filter = ("subscribed",)
     search_fields = ("user__username",)

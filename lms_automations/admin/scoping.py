@@ -4,6 +4,7 @@ Which courses a staff member works on comes from the host (Open edX course acces
 staff and superusers see everything. An automation belongs to a member's courses when its scope
 names one of them (by course key or by the course's organisation).
 """
+from django.db.models import Q
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -70,3 +71,45 @@ class CourseScopedAdminMixin:
         if visible is None:
             return queryset
         return queryset.filter(**{f"{self.automation_field}__in": visible})
+
+
+def sees_everything(user):
+    """Superusers, and whoever the host says may see every course."""
+    return user.is_superuser or get_host().staff_course_keys(user) is None
+
+
+class CourseEventsAdminMixin:
+    """Course team members see the events of their courses only (by the payload's ``course_key``,
+    or the course's organisation where they hold an org-wide role); events without a course (account
+    events) are for those who see everything."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        course_keys = set(get_host().staff_course_keys(request.user))
+        orgs = set(get_host().staff_orgs(request.user))
+        visible = Q(payload__course_key__in=sorted(course_keys)) if course_keys else Q(pk__in=[])
+        for org in sorted(orgs):
+            visible |= Q(payload__course_key__startswith=f"course-v1:{org}+")
+        return queryset.filter(visible)
+
+
+class SiteWideDataAdminMixin:
+    """Learner data (tags, lists, fields, points, consent) spans courses: only those who see every
+    course may look at it, whatever model permissions a course team member was given."""
+
+    def has_module_permission(self, request):
+        return sees_everything(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return sees_everything(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_delete_permission(request, obj)
