@@ -1,4 +1,5 @@
-"""Periodic scans that turn the passing of time into events (run by the tick, once a day).
+"""Periodic scans run by the tick once a day: inactivity (turns the passing of time into events)
+and retention (``retention.purge_expired``).
 
 Inactivity: for every active enrolment, the days since the learner's last activity in the course
 (or since enrolling) are compared with ``INACTIVITY_DAYS``. The event's idempotency key holds the
@@ -20,17 +21,30 @@ SCAN_INTERVAL = datetime.timedelta(days=1)
 
 
 def run_due_scans(now):
-    """Run each scan whose day has come; safe when several ticks run at once (the row is locked)."""
-    ran = 0
+    """Run each daily scan whose day has come; returns how many events the scans recorded.
+
+    Safe when several ticks run at once: each scan's row is locked (SKIP LOCKED) while it runs.
+    """
+    from .retention import purge_expired  # pylint: disable=import-outside-toplevel
+
+    recorded = 0
+    for name, scan_function in (("inactivity", scan_inactivity), ("retention", purge_expired)):
+        done = _run_if_due(name, scan_function, now)
+        if name == "inactivity":
+            recorded += done
+    return recorded
+
+
+def _run_if_due(name, scan_function, now):
     with transaction.atomic():
-        scan, _ = PeriodicScan.objects.get_or_create(name="inactivity")
-        scan = PeriodicScan.objects.select_for_update(skip_locked=True).filter(name="inactivity").first()
+        PeriodicScan.objects.get_or_create(name=name)
+        scan = PeriodicScan.objects.select_for_update(skip_locked=True).filter(name=name).first()
         if scan is None or (scan.last_run_at and now - scan.last_run_at < SCAN_INTERVAL):
             return 0
-        ran = scan_inactivity(now)
+        done = scan_function(now)
         scan.last_run_at = now
         scan.save()
-    return ran
+    return done
 
 
 def scan_inactivity(now):
