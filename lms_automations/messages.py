@@ -19,8 +19,9 @@ class AutomationEmail(MessageType):
 
 
 def send_ace_email(*, user_id, address, subject, body_html, body_text="", from_email=None, reply_to=None,
-                   message_id, transactional, language=None):
-    """Send one rendered e-mail through ``ace.send``; ``message_id`` becomes the Message-ID header."""
+                   message_id, transactional, language=None, headers=None):
+    """Send one rendered e-mail through ``ace.send``; ``message_id`` becomes the Message-ID header,
+    ``headers`` (List-Unsubscribe…) are added to it."""
     options = {"transactional": bool(transactional)}
     if from_email:
         options["from_address"] = from_email
@@ -30,7 +31,7 @@ def send_ace_email(*, user_id, address, subject, body_html, body_text="", from_e
         context={"subject": subject, "body_html": body_html, "body_text": body_text or strip_tags(body_html)},
         options=options,
     ).personalize(recipient=Recipient(user_id, address), language=language, user_context={})
-    message = attr.evolve(message, headers={**message.headers, "Message-ID": message_id})
+    message = attr.evolve(message, headers={**message.headers, **(headers or {}), "Message-ID": message_id})
     outcome = _DeliveryReport(message)
     ace.send(message)
     outcome.raise_unless_delivered()

@@ -18,6 +18,8 @@ SECRET_KEY = os.environ.get("SANDBOX_SECRET_KEY", "sandbox-only-not-a-secret")
 DEBUG = os.environ.get("SANDBOX_DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ROOT_URLCONF = "sandbox.urls"
+# The LMS's public root (edx-platform has the same setting): links in e-mails point here.
+LMS_ROOT_URL = os.environ.get("LMS_ROOT_URL", "http://127.0.0.1:8000")
 WSGI_APPLICATION = "sandbox.wsgi.application"
 USE_TZ = True
 TIME_ZONE = "UTC"

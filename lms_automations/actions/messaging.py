@@ -14,6 +14,7 @@ from ..catalogue import Action
 from ..conditions.learner import is_subscribed
 from ..engine.errors import PermanentError, SilentFailure
 from ..models import MarketingConsent
+from ..tracking.links import tracked_email
 from .emitting import emit_plugin_event
 from .params import COURSE_KEY, params, rendered_course_key, rendered_text
 
@@ -80,8 +81,8 @@ class EmailSend(Action):
     """Marketing is the default category: an e-mail that forgets to say is treated as the one that
     needs consent, never the other way round.
 
-    ``track`` is accepted for the open/click tracking of SPEC §4.1; the plugin has no tracking pixel
-    or signed redirect views yet, so for now it changes nothing in the message.
+    With tracking on (``EMAIL_TRACKING`` and the step's ``track``), links go through a signed redirect
+    and a pixel counts opens; marketing e-mail carries a signed unsubscribe link (``tracking/``).
     """
 
     key = "email.send"
@@ -109,14 +110,22 @@ class EmailSend(Action):
         if redirect_to:
             subject = f"[TEST for {_learner_label(context)}] {subject}"
         msg_id = message_id(context)
+        automation_id = context.automation.pk if context.automation else None
+        body_html, headers = tracked_email(
+            params["body_html"], user_id=context.user_id, message_id=msg_id, automation_id=automation_id,
+            step_id=context.run.current_step_id if context.run else None,
+            # a test send goes to someone else: their opens must not count as the learner's
+            track=params.get("track", True) and not redirect_to, marketing=not transactional,
+        )
         context.host.send_email(
-            to_user_id=redirect_to or context.user_id, subject=subject, body_html=params["body_html"],
+            to_user_id=redirect_to or context.user_id, subject=subject, body_html=body_html,
             body_text=params.get("body_text") or "", from_email=rendered_address(params, "from_email"),
             reply_to=rendered_address(params, "reply_to"), message_id=msg_id, transactional=transactional,
+            headers=headers,
         )
         emit_plugin_event(context, "email.sent", {
             "message_id": msg_id,
-            "automation_id": context.automation.pk if context.automation else None,
+            "automation_id": automation_id,
             "step_id": context.run.current_step_id if context.run else None,
         })
         return {"message_id": msg_id, "category": "transactional" if transactional else "marketing",

@@ -111,7 +111,7 @@ class HostBackend:
 
     # --- messages -------------------------------------------------------------------------------
     def send_email(self, *, to_user_id=None, to_address=None, subject, body_html, body_text="", from_email=None,
-                   reply_to=None, message_id, transactional):
+                   reply_to=None, message_id, transactional, headers=None):
         """Every host sends through edx-ace (the plugin's ``AutomationEmail`` message type), so ACE's
         channels, policies and delivery reports apply; the learner's language picks the template."""
         from ..messages import send_ace_email  # pylint: disable=import-outside-toplevel
@@ -123,7 +123,7 @@ class HostBackend:
         send_ace_email(
             user_id=to_user_id, address=address, subject=subject, body_html=body_html, body_text=body_text,
             from_email=from_email, reply_to=reply_to, message_id=message_id, transactional=transactional,
-            language=(learner or {}).get("language") or None,
+            language=(learner or {}).get("language") or None, headers=headers,
         )
 
     def send_notification(self, user_id, course_key, notification_type, context):

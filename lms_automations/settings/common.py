@@ -27,8 +27,11 @@ DEFAULTS = {
     "WEBHOOK_ALLOWED_HOSTS": [],
     "WEBHOOK_DENIED_HOSTS": [],
     "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": False,
-    # Open / click tracking of the plugin's own e-mails.
+    # Open / click tracking of the plugin's own e-mails (a pixel and signed redirects); email.send's
+    # track param turns it off per step. Marketing e-mail always carries a signed unsubscribe link.
     "EMAIL_TRACKING": True,
+    # Public root of the LMS for the links in e-mails; empty means the LMS's own LMS_ROOT_URL.
+    "TRACKING_BASE_URL": "",
     # activity.inactive fires once per streak for each of these numbers of days without activity.
     "INACTIVITY_DAYS": [7, 14, 30],
     # Course completion percentages at which progress.threshold_reached fires (once each).
@@ -38,8 +41,16 @@ DEFAULTS = {
     # How long the openedx host keeps a course's lesson outline (it is also keyed by the course's
     # last publication, so a re-published course is read afresh at once).
     "OUTLINE_CACHE_SECONDS": 3600,
-    # Largest accepted event payload (JSON, bytes).
+    # Largest accepted request body of the REST event ingestion endpoint (bytes); larger ones get 413.
     "MAX_PAYLOAD_BYTES": 64 * 1024,
+    # REST event ingestion (POST /api/automations/v1/events/): requests per client (user, or signing
+    # source) and period, as DRF writes rates ("300/minute"); None turns throttling off.
+    "INGEST_THROTTLE_RATE": "300/minute",
+    # Commerce sources that sign their requests instead of logging in: {"source name": "shared secret"}.
+    # An HMAC-signed source may send only order.* and subscription.* events.
+    "INGEST_HMAC_SECRETS": {},
+    # A signed request whose timestamp is further than this from the server's clock is refused (replay).
+    "INGEST_HMAC_MAX_AGE_SECONDS": 300,
     # Retention, in days, of ended runs with their timelines, and of dispatched events.
     "RUN_RETENTION_DAYS": 365,
     "EVENT_RETENTION_DAYS": 180,
