@@ -1,0 +1,53 @@
+"""What the caller may do.
+
+- Event ingestion: a user holding ``lms_automations.add_event`` (give it to the service user of the
+  system that reports events, or to a group), or a signed commerce source (which the view limits to
+  commerce events).
+- Automations: staff users (``is_staff``, as for Django admin) with the model permissions
+  ``view_automation`` (list, export) and ``add_automation`` (import). Course team members among them
+  see and scope only their courses' automations (``admin.scoping``); the views apply that.
+"""
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from .authentication import is_restricted_jwt
+from .hmac_auth import SignedSource
+
+RESTRICTED_JWT_MESSAGE = ("Tokens of restricted OAuth applications are not accepted here; use a token of a "
+                          "user (or service user) holding the permission.")
+
+
+def _logged_in(request):
+    user = request.user
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+class CanIngestEvents(BasePermission):
+    message = ("Ingesting events needs the permission lms_automations.add_event "
+               "(Django admin › Users or Groups), or a request signed by a configured commerce source.")
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, SignedSource):
+            return True
+        if not _logged_in(request):
+            return False
+        if is_restricted_jwt(request):
+            self.message = RESTRICTED_JWT_MESSAGE
+            return False
+        return request.user.has_perm("lms_automations.add_event")
+
+
+class CanManageAutomations(BasePermission):
+    message = ("Automations over REST are for staff users with the automation permissions: "
+               "lms_automations.view_automation to list and export, lms_automations.add_automation to import.")
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, SignedSource) or not _logged_in(request):
+            return False
+        user = request.user
+        if is_restricted_jwt(request):
+            self.message = RESTRICTED_JWT_MESSAGE
+            return False
+        if not user.is_staff:
+            return False
+        needed = "view_automation" if request.method in SAFE_METHODS else "add_automation"
+        return user.has_perm(f"lms_automations.{needed}")

@@ -1,0 +1,291 @@
+"""The REST views (SPEC §7.3). Bad input is always a 4xx JSON answer, never a broken host request."""
+import logging
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..admin.scoping import scope_refusal, visible_automation_ids
+from ..api import export_automation, import_automation
+from ..conf import get_setting
+from ..exceptions import InvalidAutomation
+from ..models import Automation, Event, Run, Step
+from ..recording import record_event
+from . import payloads
+from .authentication import user_authenticators
+from .hmac_auth import SignedSource
+from .permissions import CanIngestEvents, CanManageAutomations
+from .serializers import EventIngestSerializer, automation_summary, event_response
+from .throttling import EventIngestThrottle
+
+log = logging.getLogger(__name__)
+#: Stored idempotency keys of ingested events: ``rest:<the client's key>`` (never a host key).
+KEY_PREFIX = "rest:"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class Unavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+
+
+def exception_handler(exc, context):
+    """DRF's handler (JSON ``{"detail": …}`` or field errors), plus Django's own body-size refusal as 413."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge("The request body is larger than the LMS accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).")
+    return drf_exception_handler(exc, context)
+
+
+class PluginAPIView(APIView):
+    """Everything the contract depends on is declared here, not taken from the host's REST_FRAMEWORK."""
+
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    throttle_classes = []
+    versioning_class = None
+    signed_sources = False
+
+    def get_authenticators(self):
+        return user_authenticators(signed_sources=self.signed_sources)
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def get_authenticate_header(self, request):
+        # Without JWT installed the first authenticator may have no challenge; 401 still needs one.
+        return super().get_authenticate_header(request) or 'Session realm="lms_automations"'
+
+
+# --- events -----------------------------------------------------------------------------------------
+
+class EventIngestView(PluginAPIView):
+    """``POST v1/events/``: record a custom or commerce event for a learner, dispatched like LMS events."""
+
+    permission_classes = [CanIngestEvents]
+    throttle_classes = [EventIngestThrottle]
+    signed_sources = True
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a signed request's body is read to check its signature.
+        _refuse_oversized(request)
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request):
+        serializer = EventIngestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        event_type = data["event"]
+        source = request.auth if isinstance(request.auth, SignedSource) else None
+        rules = _payload_rules(event_type)
+        if source is not None:
+            if event_type not in payloads.COMMERCE_EVENT_TYPES:
+                raise exceptions.PermissionDenied(
+                    f"Source {source.name!r} signs its requests, and signed sources may send only commerce "
+                    f"events ({', '.join(sorted(payloads.COMMERCE_EVENT_TYPES))}).")
+            if not data["idempotency_key"]:
+                raise exceptions.ValidationError({"idempotency_key": [
+                    "required from signed sources: send the store's own id for this occurrence, so a re-sent "
+                    "request is one event"]})
+        errors = payloads.check_payload(event_type, data["payload"], rules)
+        if errors:
+            raise exceptions.ValidationError({"payload": errors})
+        user = _learner(data["user"])
+        client_key = data["idempotency_key"] or str(uuid.uuid4())
+        event, created = _record(event_type, user, data, client_key)
+        return Response(event_response(event, client_key, created=created),
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _refuse_oversized(request):
+    limit = int(get_setting("MAX_PAYLOAD_BYTES"))
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit or (declared == 0 and len(request.body) > limit):
+        raise PayloadTooLarge(f"The request body is {declared or len(request.body)} bytes; at most {limit} are "
+                              f"accepted (LMS_AUTOMATIONS['MAX_PAYLOAD_BYTES']).")
+
+
+def _payload_rules(event_type):
+    try:
+        return payloads.payload_rules(event_type)
+    except payloads.UnknownEventType:
+        if event_type.startswith("custom."):
+            raise exceptions.NotFound(
+                f"Unknown event type {event_type!r}: declare it in Django admin (Automations › Custom event types, "
+                f"slug {event_type.removeprefix('custom.')!r}) before sending it.") from None
+        raise exceptions.NotFound(
+            f"Unknown event type {event_type!r}: send custom.<slug> (declared in admin) or one of "
+            f"{', '.join(sorted(payloads.COMMERCE_EVENT_TYPES))}.") from None
+    except payloads.NotIngestible:
+        raise exceptions.ValidationError({"event": [
+            f"{event_type} is recorded by the LMS itself and cannot be ingested; send custom.<slug> or a commerce "
+            f"event type."]}) from None
+
+
+def _learner(reference):
+    (field, value), = reference.items()
+    lookup = {"id": "pk", "username": "username", "email": "email__iexact"}[field]
+    users = list(get_user_model().objects.filter(**{lookup: value})[:2])
+    if not users:
+        raise exceptions.NotFound(f"No learner with {field} {value!r}.")
+    if len(users) > 1:
+        raise exceptions.ValidationError({"user": {field: [
+            "more than one learner has this e-mail address; identify the learner by id or username"]}})
+    return users[0]
+
+
+def _record(event_type, user, data, client_key):
+    """The event stored under ``client_key`` and whether this request created it."""
+    stored_key = KEY_PREFIX + client_key
+    existing = Event.objects.filter(idempotency_key=stored_key).first()
+    if existing is None:
+        with transaction.atomic():
+            recorded = record_event(
+                event_type,
+                user_id=user.pk,
+                payload={**data["payload"], "user_id": user.pk},
+                occurred_at=data["occurred_at"] or timezone.now(),
+                source=Event.SOURCE.rest,
+                idempotency_key=stored_key,
+            )
+        if recorded is None:
+            raise Unavailable("The event could not be stored; try again later (with the same idempotency_key).")
+        event = Event.objects.get(idempotency_key=stored_key)
+        # A concurrent request with the same key may have inserted first; its row is the event.
+        created = True
+    else:
+        event, created = existing, False
+    if (event.event_type, event.user_id) != (event_type, user.pk):
+        raise Conflict(f"idempotency_key {client_key!r} was already used for another event ({event.event_type} "
+                       f"of user {event.user_id}); use a new key for a new occurrence.")
+    return event, created
+
+
+# --- automations ------------------------------------------------------------------------------------
+
+class AutomationPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class AutomationListView(PluginAPIView):
+    """``GET v1/automations/`` (the automations the caller may see) and ``POST`` (import a v1 document)."""
+
+    permission_classes = [CanManageAutomations]
+    pagination_class = AutomationPagination
+
+    def get(self, request):
+        queryset = Automation.objects.prefetch_related("triggers").order_by("name", "id")
+        visible = visible_automation_ids(request.user)
+        if visible is not None:
+            queryset = queryset.filter(pk__in=visible)
+        wanted_status = request.query_params.get("status")
+        if wanted_status:
+            if wanted_status not in Automation.STATUS:
+                raise exceptions.ValidationError({"status": [
+                    f"must be one of {', '.join(Automation.STATUS._db_values)} (got {wanted_status!r})"]})
+            queryset = queryset.filter(status=wanted_status)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        ids = [automation.pk for automation in page]
+        runs = {automation_id: dict.fromkeys(["total", *Run.STATUS._db_values], 0) for automation_id in ids}
+        for automation_id, run_status, count in (Run.objects.filter(automation_id__in=ids)
+                                                 .values_list("automation_id", "status").annotate(n=Count("id"))
+                                                 .order_by()):
+            runs[automation_id][run_status] = count
+            runs[automation_id]["total"] += count
+        steps = dict(Step.objects.filter(automation_id__in=ids).values_list("automation_id")
+                     .annotate(n=Count("id")).order_by())
+        results = [
+            automation_summary(automation, runs[automation.pk], steps.get(automation.pk, 0),
+                               request.build_absolute_uri(_export_path(automation.pk)))
+            for automation in page
+        ]
+        return paginator.get_paginated_response(results)
+
+    def post(self, request):
+        document = request.data
+        if not isinstance(document, dict):
+            return _invalid([{"path": "", "message": "the body must be a v1 document (a JSON object)"}])
+        refusal = _scope_refusal_of_document(request.user, document)
+        if refusal:
+            return _scope_refused(refusal)
+        try:
+            with transaction.atomic():
+                automation = import_automation(document, owner=request.user)
+                # The saved scope is what counts (the check above only saw a well-formed document's).
+                refusal = scope_refusal(request.user, automation.scope_courses, automation.scope_orgs)
+                if refusal:
+                    raise _ScopeRefused(refusal)
+        except InvalidAutomation as error:
+            return _invalid(error.errors)
+        except _ScopeRefused as error:
+            return _scope_refused(str(error))
+        location = _export_path(automation.pk)
+        return Response({"id": automation.pk, "name": automation.name, "status": automation.status,
+                         "export_url": request.build_absolute_uri(location)},
+                        status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class AutomationExportView(PluginAPIView):
+    """``GET v1/automations/<id>/export``: the v1 document, as ``api.export_automation`` gives it."""
+
+    permission_classes = [CanManageAutomations]
+
+    def get(self, request, pk):
+        visible = visible_automation_ids(request.user)
+        automation = Automation.objects.filter(pk=pk).first()
+        if automation is None or (visible is not None and automation.pk not in set(visible)):
+            raise exceptions.NotFound(f"No automation {pk} that you can see.")
+        return Response(export_automation(automation))
+
+
+class _ScopeRefused(Exception):
+    pass
+
+
+def _export_path(automation_id):
+    return reverse("lms_automations:rest-automation-export", kwargs={"pk": automation_id})
+
+
+def _invalid(errors):
+    return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _scope_refused(refusal):
+    return Response({"detail": refusal, "errors": [{"path": "scope", "message": refusal}]},
+                    status=status.HTTP_403_FORBIDDEN)
+
+
+def _scope_refusal_of_document(user, document):
+    """``scope_refusal`` for a document whose scope is well formed; None otherwise (validation reports it)."""
+    scope = document.get("scope") or {}
+    if not isinstance(scope, dict):
+        return None
+    courses, orgs = scope.get("courses") or [], scope.get("orgs") or []
+    if not all(isinstance(items, list) and all(isinstance(item, str) for item in items) for items in (courses, orgs)):
+        return None
+    return scope_refusal(user, courses, orgs)
