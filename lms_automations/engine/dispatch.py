@@ -13,12 +13,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Event, LearnerDispatchLock
+from ..recording import collecting_dispatches, enqueue_dispatch
 from .matching import match_event
 from .stepping import advance_run, claim_run
 
 log = logging.getLogger(__name__)
 MAX_DISPATCH_ATTEMPTS = 5
 EVENTS_PER_PASS = 200
+#: How many times a worker dispatches, in a row, the events its own steps recorded for the learner
+#: before leaving the rest to Celery (a chain of automations cannot keep one worker forever).
+MAX_INLINE_ROUNDS = 5
 
 
 def dispatch_event(idempotency_key):
@@ -33,7 +37,7 @@ def dispatch_event(idempotency_key):
     return dispatch_learner_events(user_id) > 0
 
 
-def dispatch_learner_events(user_id, *, inline_execution=None):
+def dispatch_learner_events(user_id, *, inline_execution=None, _round=0):
     """Match every undispatched event of one learner, oldest first; returns how many were handled.
 
     With ``inline_execution="sync"`` (in the host's process) only runs of ``sync`` automations are
@@ -70,8 +74,25 @@ def dispatch_learner_events(user_id, *, inline_execution=None):
         if later:
             transaction.on_commit(lambda: enqueue_resume(later, None))
     else:
-        advance_runs([run.pk for run in ready])
+        handled += _advance_then_dispatch_own_events(user_id, [run.pk for run in ready], _round)
     return handled
+
+
+def _advance_then_dispatch_own_events(user_id, run_ids, round_number):
+    """Advance the runs; then dispatch, in this worker, the events their steps recorded for this
+    learner (what a Celery task would do a moment later, minus the task)."""
+    with collecting_dispatches(user_id) as recorded:
+        advance_runs(run_ids)
+    if not recorded:
+        return 0
+    if round_number < MAX_INLINE_ROUNDS:
+        try:
+            return dispatch_learner_events(user_id, _round=round_number + 1)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("lms_automations: in-worker dispatch for learner %s failed; handing it to Celery", user_id)
+    for key in recorded:
+        enqueue_dispatch(key)
+    return 0
 
 
 def _lock_learner(user_id):
