@@ -5,6 +5,7 @@ loads where edx-drf-extensions is not installed (it always is inside an LMS).
 """
 import logging
 
+from django.conf import settings
 from rest_framework.authentication import SessionAuthentication
 
 from .hmac_auth import HmacSourceAuthentication
@@ -13,13 +14,23 @@ log = logging.getLogger(__name__)
 
 
 def jwt_authentication_class():
-    """edx-drf-extensions' ``JwtAuthentication``, or None where it cannot be imported."""
+    """edx-drf-extensions' ``JwtAuthentication``, or None where it cannot be imported or is unsafe.
+
+    edx-drf-extensions checks a token's signature against ``JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"]``
+    first, and an empty key set verifies nothing: without public keys, a token signed with any key
+    would pass. An LMS that issues asymmetric JWTs (Tutor's does) has the key set; where it is missing,
+    JWTs are not accepted here (logged) rather than trusted blindly.
+    """
     try:
         from edx_rest_framework_extensions.auth.jwt.authentication import (  # pylint: disable=import-outside-toplevel
             JwtAuthentication,
         )
     except ImportError:
         log.debug("lms_automations: edx-drf-extensions is not installed; REST accepts session logins only")
+        return None
+    if not (getattr(settings, "JWT_AUTH", None) or {}).get("JWT_PUBLIC_SIGNING_JWK_SET"):
+        log.warning("lms_automations: JWT_AUTH['JWT_PUBLIC_SIGNING_JWK_SET'] is not set, so JWTs cannot be "
+                    "verified; the REST API accepts session logins and signed sources only")
         return None
     return JwtAuthentication
 
