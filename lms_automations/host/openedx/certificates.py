@@ -9,7 +9,7 @@ class CertificatesMixin:
 
         key = course_key_of(course_key)
         with host_call():
-            cert = get_certificate_for_user_id(user_id, key)
+            cert = get_certificate_for_user_id(user_for(user_id), key)
         if cert is None:
             return None
         return {"status": cert.status, "mode": cert.mode, "grade": cert.grade, "download_url": cert.download_url}
@@ -21,7 +21,7 @@ class CertificatesMixin:
 
         key = course_key_of(course_key)
         user = user_for(user_id)
-        with host_call(filter_refusal("the certificate")):
+        with host_call({**_generation_not_allowed(), **filter_refusal("the certificate")}):
             if allowlist:
                 api.create_or_update_certificate_allowlist_entry(
                     user, key, "Added by an automation (lms_automations)", enabled=True)
@@ -29,3 +29,14 @@ class CertificatesMixin:
         if not generated:
             raise PermanentError("the LMS found the learner not eligible for a certificate "
                                  "(passing grade, eligible mode, identity verification); allowlist bypasses the grade")
+
+
+def _generation_not_allowed():
+    """Raised by the generation handler when the LMS's certificate filter says no (where it exists)."""
+    try:
+        from lms.djangoapps.certificates.generation_handler import (  # pylint: disable=import-outside-toplevel
+            CertificateGenerationNotAllowed,
+        )
+    except ImportError:
+        return {}
+    return {CertificateGenerationNotAllowed: "the LMS does not allow this certificate ({error})"}

@@ -5,10 +5,9 @@ from standin_rows import CertificateRow
 
 
 def get_certificate_for_user_id(user, course_id):
-    assert isinstance(course_id, CourseKey)
+    assert isinstance(course_id, CourseKey) and hasattr(user, "pk"), "(user, course_key)"
     standin_state.LMS.record("get_certificate_for_user_id", user, course_id)
-    user_id = getattr(user, "pk", user)
-    return standin_state.LMS.certificates.get((user_id, course_id))
+    return standin_state.LMS.certificates.get((user.pk, course_id))
 
 
 def create_or_update_certificate_allowlist_entry(user, course_key, notes, enabled=True):
