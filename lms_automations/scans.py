@@ -1,5 +1,6 @@
-"""Periodic scans run by the tick once a day: inactivity (turns the passing of time into events)
-and retention (``retention.purge_expired``).
+"""Periodic scans run by the tick once a day: inactivity (turns the passing of time into events),
+course-date waits whose course dates moved (``course_date_refresh``) and retention
+(``retention.purge_expired``).
 
 Inactivity: for every active enrolment, the days since the learner's last activity in the course
 (or since enrolling) are compared with ``INACTIVITY_DAYS``. The event's idempotency key holds the
@@ -25,10 +26,13 @@ def run_due_scans(now):
 
     Safe when several ticks run at once: each scan's row is locked (SKIP LOCKED) while it runs.
     """
+    from .course_date_refresh import refresh_course_date_waits  # pylint: disable=import-outside-toplevel
     from .retention import purge_expired  # pylint: disable=import-outside-toplevel
 
     recorded = 0
-    for name, scan_function in (("inactivity", scan_inactivity), ("retention", purge_expired)):
+    daily = (("inactivity", scan_inactivity), ("course_dates", refresh_course_date_waits),
+             ("retention", purge_expired))
+    for name, scan_function in daily:
         done = _run_if_due(name, scan_function, now)
         if name == "inactivity":
             recorded += done
