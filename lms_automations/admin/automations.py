@@ -10,6 +10,7 @@ from ..engine.definition import dump_document
 from ..engine.secret_params import MASK, masked_params, restored_params, secret_param_names
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
+from .automation_views import AutomationStaffActionsMixin
 from .scoping import CourseScopedAdminMixin, scope_refusal
 
 
@@ -83,7 +84,7 @@ class AutomationForm(forms.ModelForm):
 
 
 @admin.register(Automation)
-class AutomationAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
+class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, SimpleHistoryAdmin):
     form = AutomationForm
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
     list_filter = ("status", "execution", "entry_policy")

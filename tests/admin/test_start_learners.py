@@ -1,0 +1,97 @@
+"""Start learners from an automation's admin page: a list, a preview of who starts and who is
+skipped and why, then the start (SPEC §5.1, §5.11)."""
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from lms_automations import api
+from lms_automations.models import LearnerEntry, LearnerTag, Run, TestLearner
+
+from .conftest import automation_url, messages_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_change_page_links_to_the_staff_actions(staff_client, automation):
+    page = staff_client.get(automation_url(automation, "change/")).content.decode()
+    assert automation_url(automation, "start-learners/") in page
+    assert automation_url(automation, "advance-waiting/") in page
+
+
+def test_preview_lists_who_starts_and_who_is_skipped_and_why_then_confirm_starts_them(
+        staff_client, staff, automation, learners):
+    ada, grace, alan = learners
+    [alans_run] = api.start_learners(automation, [alan])
+    url = automation_url(automation, "start-learners/")
+    assert 'name="learners"' in staff_client.get(url).content.decode()
+    listed = "ada\nGRACE@example.com, nobody\n\nada\nalan"
+    preview = staff_client.post(url, {"learners": listed, "preview": "Preview"})
+    assert preview.status_code == 200
+    selection = preview.context["selection"]
+    assert [(who, user.username) for who, user in selection.starting] == [("ada", "ada"),
+                                                                         ("GRACE@example.com", "grace")]
+    assert selection.skipped == [("nobody", "no such learner"), ("ada", "listed twice"),
+                                 ("alan", "already in this automation")]
+    page = preview.content.decode()
+    assert "2 learners will" in page and "3 skipped" in page and 'value="Start 2 learners"' in page
+    assert Run.objects.filter(automation=automation).count() == 1  # a preview starts nobody
+
+    done = staff_client.post(url, {"learners": listed, "confirm": "Start 2 learners"})
+    assert done.status_code == 302 and done.url == automation_url(automation, "change/")
+    assert messages_of(done) == [
+        "2 learners started in “Two tags”, 3 skipped: nobody (no such learner), ada (listed twice), "
+        "alan (already in this automation)."]
+    for learner in (ada, grace):
+        run = Run.objects.get(automation=automation, user=learner)
+        assert run.status == Run.STATUS.pending and run.current_step_id == "wait"
+        assert list(LearnerTag.objects.filter(user=learner).values_list("tag", flat=True)) == ["one"]
+        timeline = [entry["message"] for entry in api.explain(run)]
+        assert timeline[:2] == ["learner started by teacher (Django admin)", "started by staff"]
+    alans_run.refresh_from_db()
+    assert alans_run.status == Run.STATUS.pending  # skipped, not restarted
+    entry = LogEntry.objects.get(object_id=str(automation.pk))
+    assert entry.user == staff and "2 learners started" in entry.get_change_message()
+
+
+def test_change_the_list_goes_back_to_the_form_with_it(staff_client, automation, learners):
+    page = staff_client.post(automation_url(automation, "start-learners/"), {"learners": "ada\ngrace", "edit": "1"})
+    assert page.context["form"].initial["learners"] == "ada\ngrace" and "selection" not in page.context
+    assert "ada\ngrace</textarea>" in page.content.decode()
+
+
+def test_once_per_learner_and_testing_and_inactive_accounts_are_skipped(staff_client, automation, learners):
+    ada, grace, alan = learners
+    automation.entry_policy = "once"
+    automation.status = "testing"
+    automation.save()
+    LearnerEntry.objects.create(automation=automation, user=ada, entry_count=1)
+    TestLearner.objects.create(automation=automation, user=ada)
+    TestLearner.objects.create(automation=automation, user=alan)
+    alan.is_active = False
+    alan.save()
+    preview = staff_client.post(automation_url(automation, "start-learners/"),
+                                {"learners": "ada\ngrace\nalan", "preview": "1"})
+    assert preview.context["selection"].skipped == [
+        ("ada", "entry policy: the automation runs once per learner, and this learner has been in it"),
+        ("grace", "not a test learner of this automation (it is in testing)"),
+        ("alan", "the account is not active"),
+    ]
+    assert "Start 0" not in preview.content.decode() and 'name="confirm"' not in preview.content.decode()
+    nothing = staff_client.post(automation_url(automation, "start-learners/"),
+                                {"learners": "ada\ngrace\nalan", "confirm": "1"})
+    assert nothing.status_code == 200 and not Run.objects.exists()  # shown the preview again
+
+
+def test_an_empty_or_oversized_list_is_refused(staff_client, automation):
+    url = automation_url(automation, "start-learners/")
+    empty = staff_client.post(url, {"learners": " \n , \n", "preview": "1"})
+    assert "List at least one username or e-mail address." in empty.content.decode()
+    huge = staff_client.post(url, {"learners": "\n".join(f"user{n}" for n in range(1001)), "preview": "1"})
+    assert "At most 1000 learners at once (you listed 1001)" in huge.content.decode()
+
+
+def test_an_automation_that_is_not_active_starts_nobody(staff_client, automation, learners):
+    api.deactivate(automation)
+    response = staff_client.get(automation_url(automation, "start-learners/"))
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "“Two tags” is inactive: activate it (or set it to testing) before starting learners."]
