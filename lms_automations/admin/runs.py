@@ -2,6 +2,7 @@
 from django.contrib import admin
 
 from ..models import ActionExecution, Run, RunLog
+from .run_views import RunStaffActionsMixin
 from .scoping import CourseScopedAdminMixin
 
 
@@ -29,7 +30,7 @@ class ActionExecutionInline(admin.TabularInline):
 
 
 @admin.register(Run)
-class RunAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+class RunAdmin(RunStaffActionsMixin, CourseScopedAdminMixin, admin.ModelAdmin):
     automation_field = "automation"
     list_display = ("id", "automation", "user", "status", "current_step_id", "started_at", "ended_at")
     list_filter = ("status", ("automation", admin.RelatedOnlyFieldListFilter))
