@@ -30,7 +30,7 @@ from .. import __version__
 from ..catalogue import Action
 from ..conf import get_setting
 from ..engine.errors import PermanentError, TransientError
-from ..engine.secret_params import MASK
+from ..engine.secret_params import leftover_masks
 from ..engine.templates import is_template
 from .params import params, with_extra_errors
 from .webhook_safety import check_url
@@ -214,15 +214,18 @@ class WebhookSend(Action):
 
     raw_params = ("body",)  # rendered by ``render_body``, values escaped for JSON
     secret_params = ("secret",)  # masked in exports and admin
+    secret_header_params = ("headers",)  # Authorization, X-Api-Key… values masked too
 
     @classmethod
     def check_params(cls, params):
-        if isinstance(params, dict) and params.get("secret") == MASK:
+        masked = leftover_masks("action", cls.key, params)
+        if masked:
             # An export's mask where no stored secret can stand in for it (a new automation or step).
-            schema_errors = super().check_params({**params, "secret": "x" * 16})
-            mask_error = [{"path": "params.secret", "message": "this is the mask an export shows in place of the "
-                                                               "secret; type the secret itself"}]
-            return with_extra_errors(schema_errors, [*mask_error, *_reserved_header_errors(params)])
+            schema_errors = super().check_params({**params, "secret": "x" * 16} if "params.secret" in masked
+                                                 else params)
+            mask_errors = [{"path": path, "message": "this is the mask an export shows in place of the secret; "
+                                                     "type the secret itself"} for path in masked]
+            return with_extra_errors(schema_errors, [*mask_errors, *_reserved_header_errors(params)])
         return with_extra_errors(super().check_params(params), _reserved_header_errors(params))
 
     def execute(self, params, context):

@@ -20,6 +20,9 @@ class Action(CatalogueEntry):
     #: Params that hold a credential (``webhook.send``'s ``secret``): used as stored, but exports, the API
     #: and admin show a mask instead, and the mask sent back keeps the stored value.
     secret_params = ()
+    #: Params that hold HTTP headers: the values of credential headers (Authorization, X-Api-Key,
+    #: Cookie…) in them are treated as ``secret_params``.
+    secret_header_params = ()
 
     def execute(self, params, context):
         raise NotImplementedError(f"{type(self).__name__} must implement execute(params, context)")

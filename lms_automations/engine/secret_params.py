@@ -6,8 +6,11 @@ works without anyone re-typing it; the mask anywhere else is refused by validati
 the secret itself. Actions name their secret params in ``Action.secret_params``.
 """
 import copy
+import re
 
 MASK = "********"
+#: Header names whose values are credentials (``Authorization: Bearer …``, ``X-Api-Key``…).
+CREDENTIAL_HEADER = re.compile(r"authorization|cookie|token|secret|passw|api[-_]?key|auth", re.IGNORECASE)
 
 
 def secret_param_names(step_type, kind):
@@ -20,21 +23,58 @@ def secret_param_names(step_type, kind):
     return tuple(getattr(action_class, "secret_params", ()) or ()) if action_class else ()
 
 
+def secret_header_param_names(step_type, kind):
+    """Params of the step's action that hold HTTP headers, whose credential values are secrets too."""
+    if step_type != "action" or not kind:
+        return ()
+    from ..catalogue import get_actions  # pylint: disable=import-outside-toplevel
+
+    action_class = get_actions().get(kind)
+    return tuple(getattr(action_class, "secret_header_params", ()) or ()) if action_class else ()
+
+
 def masked_params(step_type, kind, params):
-    """``params`` with every secret that has a value replaced by ``MASK``."""
-    names = secret_param_names(step_type, kind)
-    if not names or not isinstance(params, dict):
+    """``params`` with every secret that has a value replaced by ``MASK``, credential headers included."""
+    names, header_names = secret_param_names(step_type, kind), secret_header_param_names(step_type, kind)
+    if not (names or header_names) or not isinstance(params, dict):
         return params
-    return {name: MASK if name in names and value not in (None, "") else value for name, value in params.items()}
+    masked = {}
+    for name, value in params.items():
+        if name in names and value not in (None, ""):
+            value = MASK
+        elif name in header_names and isinstance(value, dict):
+            value = {header: MASK if CREDENTIAL_HEADER.search(str(header)) and text not in (None, "") else text
+                     for header, text in value.items()}
+        masked[name] = value
+    return masked
 
 
 def restored_params(step_type, kind, params, stored):
     """``params`` with each masked secret replaced by the one in ``stored`` (the step's saved params)."""
-    names = secret_param_names(step_type, kind)
-    if not names or not isinstance(params, dict) or not isinstance(stored, dict):
+    names, header_names = secret_param_names(step_type, kind), secret_header_param_names(step_type, kind)
+    if not (names or header_names) or not isinstance(params, dict) or not isinstance(stored, dict):
         return params
-    return {name: stored[name] if name in names and value == MASK and stored.get(name) else value
-            for name, value in params.items()}
+    restored = {}
+    for name, value in params.items():
+        if name in names and value == MASK and stored.get(name):
+            value = stored[name]
+        elif name in header_names and isinstance(value, dict) and isinstance(stored.get(name), dict):
+            value = {header: stored[name][header] if text == MASK and stored[name].get(header) else text
+                     for header, text in value.items()}
+        restored[name] = value
+    return restored
+
+
+def leftover_masks(step_type, kind, params):
+    """Paths (``params.secret``, ``params.headers.Authorization``) still holding the mask: a secret
+    that nothing stored could stand in for."""
+    if not isinstance(params, dict):
+        return []
+    paths = [f"params.{name}" for name in secret_param_names(step_type, kind) if params.get(name) == MASK]
+    for name in secret_header_param_names(step_type, kind):
+        if isinstance(params.get(name), dict):
+            paths += [f"params.{name}.{header}" for header, text in params[name].items() if text == MASK]
+    return paths
 
 
 def restore_secrets(document, automation):
