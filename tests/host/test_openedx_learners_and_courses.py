@@ -177,12 +177,19 @@ def test_the_inactivity_scan_reads_every_active_enrolment_with_its_last_active_d
     lms.enrollments.rows += [EnrollmentRow(ada.pk, COURSE, "audit", True, NOW),
                              EnrollmentRow(bob.pk, COURSE, "audit", True, NOW),
                              EnrollmentRow(bob.pk, OTHER, "audit", False, NOW)]
-    lms.activity.rows += [ActivityRow(ada.pk, COURSE, datetime.date(2026, 11, 5)),
+    cy = services.create_learner("cy")  # active in a course, no longer enrolled anywhere
+    dee = services.create_learner("dee")
+    lms.enrollments.rows.append(EnrollmentRow(dee.pk, OTHER, "audit", True, NOW))
+    lms.activity.rows += [ActivityRow(dee.pk, OTHER, datetime.date(2026, 11, 20)),
+                          ActivityRow(ada.pk, COURSE, datetime.date(2026, 11, 5)),
+                          ActivityRow(cy.pk, COURSE, datetime.date(2026, 11, 6)),
+                          ActivityRow(bob.pk, OTHER, datetime.date(2026, 11, 6)),
                           ActivityRow(ada.pk, COURSE, datetime.date(2026, 11, 7))]
-    assert sorted(host.active_enrollment_activity()) == [
+    assert list(host.active_enrollment_activity()) == [
         (ada.pk, str(COURSE), datetime.datetime(2026, 11, 7, tzinfo=datetime.UTC)),
         (bob.pk, str(COURSE), NOW),
-    ]
+        (dee.pk, str(OTHER), datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)),
+    ], "one learner at a time, in learner order; activity elsewhere does not count"
 
 
 def test_custom_registration_fields_come_from_meta_and_the_verawood_profile_model(lms, host, ada):

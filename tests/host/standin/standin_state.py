@@ -39,8 +39,15 @@ class Table:
     def select_related(self, *_):
         return self
 
-    def order_by(self, *_):
-        return self
+    def order_by(self, *fields):
+        """Sorts by the fields named (a grouped table's rows are dicts); no field: as stored."""
+        if not fields:
+            return self
+
+        def key(row):
+            return tuple(row[f] if isinstance(row, dict) else getattr(row, f) for f in fields)
+
+        return self._copy(sorted(self.rows, key=key))
 
     def values_list(self, *fields, flat=False):
         copy = self._copy(self.rows)
@@ -61,7 +68,7 @@ class Table:
             group = tuple(getattr(row, f) for f in self.grouped)
             value = getattr(row, field)
             groups[group] = value if group not in groups else max(groups[group], value)
-        return [{**dict(zip(self.grouped, group, strict=True)), name: value} for group, value in groups.items()]
+        return Table([{**dict(zip(self.grouped, group, strict=True)), name: value} for group, value in groups.items()])
 
     def aggregate(self, **aggregates):
         (name, aggregate), = aggregates.items()
