@@ -7,7 +7,7 @@ from django.urls import reverse
 TEMPLATES = "admin/lms_automations/staff_actions"
 
 
-def render_page(model_admin, request, template, *, title, obj=None, **context):
+def render_page(model_admin, request, template, *, title, obj=None, subtitle=None, **context):
     """A staff action page: ``obj`` (if any) is linked in the breadcrumbs after the model's list."""
     opts = model_admin.opts
     return TemplateResponse(request, f"{TEMPLATES}/{template}", {
@@ -15,7 +15,7 @@ def render_page(model_admin, request, template, *, title, obj=None, **context):
         "opts": opts,
         "app_label": opts.app_label,
         "title": title,
-        "subtitle": str(obj) if obj is not None else None,
+        "subtitle": subtitle or (str(obj) if obj is not None else None),
         "original": obj,
         "object_url": change_url(obj) if obj is not None else None,
         "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),

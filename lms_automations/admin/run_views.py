@@ -48,7 +48,7 @@ class RunStaffActionsMixin:
             return redirect(change_url(run))
         if request.method != "POST":
             return render_page(self, request, "cancel_runs.html", title="Cancel run", obj=run, runs=[run],
-                               ended=[])
+                               ended=[], subtitle=_named(run))
         if staff_actions.cancel_run(run, request.user):
             self.message_user(request, f"Run {run.pk} ({run.user} in “{run.automation}”) cancelled.",
                               messages.SUCCESS)
@@ -71,7 +71,8 @@ class RunStaffActionsMixin:
         form = ReplayForm(request.POST if request.method == "POST" else None, steps=steps,
                           initial={"from_step": default})
         if not form.is_bound or not form.is_valid():
-            return render_page(self, request, "replay_run.html", title="Replay run", obj=run, form=form)
+            return render_page(self, request, "replay_run.html", title="Replay run", obj=run, form=form,
+                               subtitle=_named(run))
         from_step = form.cleaned_data["from_step"]
         try:
             replayed = staff_actions.replay_run(run, from_step, request.user)
@@ -128,3 +129,7 @@ class RunStaffActionsMixin:
         if failed:
             self.message_user(request, "Not replayed: " + listed(failed), messages.ERROR)
         return None
+
+
+def _named(run):
+    return f"Run {run.pk}: {run.user} in “{run.automation}”"
