@@ -58,7 +58,7 @@ class AutomationStaffActionsMixin:
         if not form.is_bound or not form.is_valid():
             return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
                                form=form)
-        selection = staff_actions.select_learners(automation, form.cleaned_data["learners"])
+        selection = staff_actions.select_learners(automation, form.cleaned_data["learners"], request.user)
         if "confirm" not in request.POST or not selection.starting:
             return render_page(self, request, "start_learners_preview.html", title="Start learners: preview",
                                obj=automation, selection=selection,

@@ -21,12 +21,12 @@ def visible_automation_ids(user):
         return None
     course_keys = set(course_keys)
     team_orgs = set(get_host().staff_orgs(user))
-    orgs = {_org(key) for key in course_keys} | team_orgs
+    orgs = {org_of(key) for key in course_keys} | team_orgs
     return [
         automation_id for automation_id, courses, scope_orgs in
         Automation.objects.values_list("pk", "scope_courses", "scope_orgs")
         if course_keys & set(courses or []) or orgs & set(scope_orgs or [])
-        or team_orgs & {_org(key) for key in courses or []}
+        or team_orgs & {org_of(key) for key in courses or []}
     ]
 
 
@@ -45,7 +45,7 @@ def scope_refusal(user, scope_courses, scope_orgs):
     team_orgs = set(get_host().staff_orgs(user))
     if not scope_courses and not scope_orgs:
         return "Name the courses this automation is for: without a scope it would run in every course."
-    foreign = [key for key in scope_courses if key not in set(course_keys) and _org(key) not in team_orgs]
+    foreign = [key for key in scope_courses if key not in set(course_keys) and org_of(key) not in team_orgs]
     foreign += [org for org in scope_orgs if org not in team_orgs]
     if foreign:
         return ("You can scope automations only to courses where you are on the course team; not yours: "
@@ -53,7 +53,7 @@ def scope_refusal(user, scope_courses, scope_orgs):
     return None
 
 
-def _org(course_key):
+def org_of(course_key):
     try:
         return CourseKey.from_string(course_key).org
     except InvalidKeyError:

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from .. import api
 from ..engine.flow import flow_step_ids, get_step, next_step_id
+from ..host import get_host
 from ..models import Automation, LearnerEntry, Run, RunLog, Step, TestLearner
-from .scoping import visible_automation_ids
+from .scoping import org_of, sees_everything, visible_automation_ids
 
 MAX_LEARNERS = 1000  # learners start in the request (api.start_learners runs their first steps)
 LISTED_IN_MESSAGES = 10
@@ -29,6 +30,9 @@ ALREADY_IN = "already in this automation"
 ONCE = "entry policy: the automation runs once per learner, and this learner has been in it"
 NOT_TESTER = "not a test learner of this automation (it is in testing)"
 REFUSED = "entry policy: refused when starting"
+#: What a course team member sees for a learner they may not start: unknown or not enrolled alike,
+#: so the page does not tell them who has an account on the site.
+NOT_THEIR_LEARNER = "not a learner enrolled in this automation's courses"
 
 
 # --- scoping ------------------------------------------------------------------------------------
@@ -102,7 +106,7 @@ def split_identifiers(text):
     return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
 
 
-def select_learners(automation, identifiers):
+def select_learners(automation, identifiers, staff_user=None):
     """Sort the listed learners into those a staff start would put in the flow and those it skips.
 
     A staff start bypasses the time-based entry rules (the 60 s guard, once per period) but not
@@ -110,6 +114,10 @@ def select_learners(automation, identifiers):
     (replay their run to send them through again); in ``testing`` only test learners start.
     """
     users = _users_by_identifier(identifiers)
+    if staff_user is not None and not sees_everything(staff_user):
+        users = {key: user if user is not None and _enrolled_in_scope(automation, user) else None
+                 for key, user in users.items()}
+    unknown = UNKNOWN if staff_user is None or sees_everything(staff_user) else NOT_THEIR_LEARNER
     user_ids = [user.pk for user in users.values() if user is not None]
     open_runs = set(Run.objects.filter(automation=automation, status__in=Run.OPEN_STATUSES,
                                        user_id__in=user_ids).values_list("user_id", flat=True))
@@ -124,7 +132,7 @@ def select_learners(automation, identifiers):
     for identifier in identifiers:
         user = users.get(identifier.lower())
         reason = (
-            UNKNOWN if user is None else
+            unknown if user is None else
             TWICE if user.pk in seen else
             INACTIVE if not user.is_active else
             ALREADY_IN if user.pk in open_runs else
@@ -139,6 +147,14 @@ def select_learners(automation, identifiers):
         else:
             selection.starting.append((identifier, user))
     return selection
+
+
+def _enrolled_in_scope(automation, user):
+    """Whether the learner has an active enrolment in a course of the automation's scope (by course
+    key, or by the course's organisation): course teams may start only their own learners."""
+    courses = set(automation.scope_courses or [])
+    orgs = set(automation.scope_orgs or [])
+    return any(key in courses or org_of(key) in orgs for key in get_host().active_course_keys(user.pk))
 
 
 def _users_by_identifier(identifiers):

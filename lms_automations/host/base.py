@@ -53,6 +53,10 @@ class HostBackend:
         """``{"mode", "is_active", "created"}`` or None."""
         self._missing("read enrolments")
 
+    def active_course_keys(self, user_id):
+        """Keys of the courses the learner is actively enrolled in."""
+        self._missing("list a learner's enrolments")
+
     def enroll(self, user_id, course_key, mode, *, force=False):
         self._missing("enrol learners")
 

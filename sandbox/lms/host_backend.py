@@ -86,6 +86,10 @@ class SandboxHost(HostBackend):
         row = models.CourseEnrollment.objects.filter(user_id=user_id, course__course_key=str(course_key)).first()
         return None if row is None else {"mode": row.mode, "is_active": row.is_active, "created": row.created}
 
+    def active_course_keys(self, user_id):
+        return set(models.CourseEnrollment.objects.filter(user_id=user_id, is_active=True)
+                   .values_list("course__course_key", flat=True))
+
     def enroll(self, user_id, course_key, mode, *, force=False):
         course = _course(course_key)
         current = self.get_enrollment(user_id, course_key)

@@ -44,7 +44,12 @@ def other_automation(automation):
 
 @pytest.fixture
 def learners(db):
-    return [services.create_learner(name, f"{name}@example.com") for name in ("ada", "grace", "alan")]
+    """Three learners of MINE (course teams may start only learners enrolled in their courses)."""
+    services.create_course(MINE)
+    users = [services.create_learner(name, f"{name}@example.com") for name in ("ada", "grace", "alan")]
+    for user in users:
+        services.enroll(user, MINE)
+    return users
 
 
 @pytest.fixture

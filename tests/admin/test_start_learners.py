@@ -5,10 +5,12 @@ from django.contrib.admin.models import LogEntry
 
 from lms_automations import api
 from lms_automations.models import LearnerEntry, LearnerTag, Run, TestLearner
+from sandbox.lms import services
 
 from .conftest import automation_url, messages_of
 
 pytestmark = pytest.mark.django_db
+NOT_THEIRS = "not a learner enrolled in this automation's courses"
 
 
 def test_the_change_page_links_to_the_staff_actions(staff_client, automation):
@@ -29,7 +31,7 @@ def test_preview_lists_who_starts_and_who_is_skipped_and_why_then_confirm_starts
     selection = preview.context["selection"]
     assert [(who, user.username) for who, user in selection.starting] == [("ada", "ada"),
                                                                          ("GRACE@example.com", "grace")]
-    assert selection.skipped == [("nobody", "no such learner"), ("ada", "listed twice"),
+    assert selection.skipped == [("nobody", NOT_THEIRS), ("ada", "listed twice"),
                                  ("alan", "already in this automation")]
     page = preview.content.decode()
     assert "2 learners will" in page and "3 skipped" in page and 'value="Start 2 learners"' in page
@@ -38,7 +40,7 @@ def test_preview_lists_who_starts_and_who_is_skipped_and_why_then_confirm_starts
     done = staff_client.post(url, {"learners": listed, "confirm": "Start 2 learners"})
     assert done.status_code == 302 and done.url == automation_url(automation, "change/")
     assert messages_of(done) == [
-        "2 learners started in “Two tags”, 3 skipped: nobody (no such learner), ada (listed twice), "
+        f"2 learners started in “Two tags”, 3 skipped: nobody ({NOT_THEIRS}), ada (listed twice), "
         "alan (already in this automation)."]
     for learner in (ada, grace):
         run = Run.objects.get(automation=automation, user=learner)
@@ -95,3 +97,24 @@ def test_an_automation_that_is_not_active_starts_nobody(staff_client, automation
     assert response.status_code == 302
     assert messages_of(response) == [
         "“Two tags” is inactive: activate it (or set it to testing) before starting learners."]
+
+
+def test_a_course_team_starts_only_learners_of_its_courses_and_learns_nothing_of_others(
+        staff_client, automation, learners):
+    outsider = services.create_learner("eve", "eve@example.com")  # has an account, not in MINE
+    url = automation_url(automation, "start-learners/")
+    preview = staff_client.post(url, {"learners": "ada\neve\nnobody", "preview": "Preview"})
+    selection = preview.context["selection"]
+    assert [who for who, _user in selection.starting] == ["ada"]
+    assert selection.skipped == [("eve", "not a learner enrolled in this automation's courses"),
+                                 ("nobody", "not a learner enrolled in this automation's courses")]
+    assert outsider.pk not in {user.pk for _who, user in selection.starting}
+
+
+def test_superusers_may_start_any_learner(admin_client, automation, learners):
+    services.create_learner("eve", "eve@example.com")
+    preview = admin_client.post(automation_url(automation, "start-learners/"),
+                                {"learners": "eve\nnobody", "preview": "Preview"})
+    selection = preview.context["selection"]
+    assert [who for who, _user in selection.starting] == ["eve"]
+    assert selection.skipped == [("nobody", "no such learner")]

@@ -9,6 +9,7 @@ from sandbox.lms import services
 from .conftest import COURSE, NOW
 
 pytestmark = pytest.mark.django_db
+NEXT = "course-v1:Demo+OX2+2026"
 
 
 @pytest.fixture
@@ -113,3 +114,11 @@ def test_changing_the_mode_needs_an_enrolment(lms, host, ada):
     assert lms.called("update_enrollment") == [(("ada", "course-v1:Demo+OX1+2026"), {"mode": "verified",
                                                                                       "is_active": None})]
     assert host.get_enrollment(ada.pk, str(COURSE))["mode"] == "verified"
+
+
+def test_active_course_keys_lists_only_active_enrolments(lms, host, ada):
+    from standin_rows import EnrollmentRow  # pylint: disable=import-outside-toplevel
+
+    lms.enrollments.rows += [EnrollmentRow(ada.pk, COURSE, "audit", True, NOW),
+                             EnrollmentRow(ada.pk, CourseKey.from_string(NEXT), "audit", False, NOW)]
+    assert host.active_course_keys(ada.pk) == {str(COURSE)}

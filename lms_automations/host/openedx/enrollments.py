@@ -37,6 +37,12 @@ class EnrollmentsMixin:
         row = CourseEnrollment.objects.filter(user_id=user_id, course_id=key).first()
         return None if row is None else {"mode": row.mode, "is_active": row.is_active, "created": row.created}
 
+    def active_course_keys(self, user_id):
+        from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
+
+        rows = CourseEnrollment.objects.filter(user_id=user_id, is_active=True).values_list("course_id", flat=True)
+        return {str(course_id) for course_id in rows}
+
     def enroll(self, user_id, course_key, mode, *, force=False):
         from openedx.core.djangoapps.enrollments import api  # pylint: disable=import-outside-toplevel
         from openedx.core.djangoapps.enrollments.errors import (  # pylint: disable=import-outside-toplevel
