@@ -100,6 +100,12 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
         ("Dates", {"fields": ("created", "modified")}),
     )
 
+    def has_change_permission(self, request, obj=None):
+        """A finishing automation (deleted, letting learners finish) is read-only (SPEC §5.10)."""
+        if obj is not None and obj.status == Automation.STATUS.finishing:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request_user = request.user

@@ -45,3 +45,8 @@ class RunAdmin(RunStaffActionsMixin, CourseScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        """Runs are history: an open run is cancelled (which ends it properly), old ones go with the
+        retention purge, a retired learner's with retirement. Deleting one here would skip all that."""
+        return False

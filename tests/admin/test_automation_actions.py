@@ -126,3 +126,16 @@ def test_bulk_delete_of_automations_nobody_is_in_just_confirms(staff_client, aut
     assert "No learner is in the flow. Delete for good?" in question.content.decode()
     staff_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [automation.pk], "post": "yes"})
     assert not Automation.objects.exists()
+
+
+def test_a_finishing_automation_is_read_only_and_runs_cannot_be_deleted(admin_client, automation, learners):
+    [run] = api.start_learners(automation, learners[:1])
+    api.delete(automation, mode="finish")
+    automation.refresh_from_db()
+    assert automation.status == Automation.STATUS.finishing
+    page = admin_client.get(automation_url(automation, "change/")).content.decode()
+    assert 'name="_save"' not in page, "no save button: read-only"
+    response = admin_client.post(automation_url(automation, "change/"), {"name": "renamed"})
+    assert response.status_code == 403
+    assert admin_client.get(f"/admin/lms_automations/run/{run.pk}/delete/").status_code == 403
+    assert Run.objects.filter(pk=run.pk).exists()
