@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..engine import trigger_index
 from ..engine.definition import dump_document
-from ..engine.secret_params import MASK, masked_params, restored_params, secret_param_names
+from ..engine.secret_params import leftover_masks, masked_params, restored_params
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .automation_views import AutomationStaffActionsMixin
@@ -45,8 +45,10 @@ class StepForm(forms.ModelForm):
         kind = self.cleaned_data.get("kind", self.instance.kind)
         if self.instance.pk and (step_type, kind) == (self.instance.step_type, self.instance.kind):
             params = restored_params(step_type, kind, params, self.instance.params)
-        if isinstance(params, dict) and any(params.get(name) == MASK for name in secret_param_names(step_type, kind)):
-            raise forms.ValidationError("the secret is shown masked; type the secret itself for a new step")
+        masked = leftover_masks(step_type, kind, params)
+        if masked:
+            raise forms.ValidationError(f"{', '.join(masked)}: the secret is shown masked; type the secret itself "
+                                        "for a new step")
         return params
 
 
