@@ -117,9 +117,12 @@ def replay(run, from_step=None):
 
 def advance_waiting(automation, step_id):
     """Move every learner waiting at ``step_id`` on now; returns how many were moved."""
-    moved = lifecycle.advance_waiting(automation, step_id)
-    process_due()
-    return moved
+    moved = lifecycle.advance_waiting_runs(automation, step_id)
+    for run_id in moved:  # these runs only, not every run of the site that happens to be due
+        run = claim_run(run_id)
+        if run is not None:
+            advance_run(run)
+    return len(moved)
 
 
 def cancel(run):

@@ -77,12 +77,17 @@ def replay(run, from_step=None, *, by=None):
 
 def advance_waiting(automation, step_id, *, by=None):
     """Move every learner waiting at wait step ``step_id`` on to the next step now; returns the count."""
+    return len(advance_waiting_runs(automation, step_id, by=by))
+
+
+def advance_waiting_runs(automation, step_id, *, by=None):
+    """As ``advance_waiting``, returning the ids of the runs moved (each due now)."""
     step = get_step(automation.pk, step_id)
     if step is None or step.step_type != Step.TYPE.wait:
         raise ValueError(f"{step_id!r} is not a wait step of this automation")
     now = timezone.now()
     target = next_step_id(step)
-    moved = 0
+    moved = []
     with transaction.atomic():
         for run in Run.objects.select_for_update().filter(
                 automation=automation, status=Run.STATUS.pending, current_step_id=step_id):
@@ -93,7 +98,7 @@ def advance_waiting(automation, step_id, *, by=None):
             add_log(run, RunLog.KIND.staff, "advanced past the wait by staff" + (f" ({by})" if by else ""),
                     step_id=step_id, at=now)
             schedule_wake(run, now, RunWake.REASON.start)
-            moved += 1
+            moved.append(run.pk)
     return moved
 
 

@@ -88,6 +88,21 @@ def test_advance_everyone_waiting_at_a_step(setup):
         api.advance_waiting(automation, "first")
 
 
+def test_advancing_one_step_leaves_other_due_runs_to_the_tick(setup, clock, django_capture_on_commit_callbacks):
+    automation, (ada, grace), go = setup
+    CustomEventType.objects.create(slug="other", label="Other")
+    other = api.import_automation({**copy.deepcopy(DOCUMENT), "name": "another",
+                                   "triggers": [{"event": "custom.other", "filter": None}]})
+    go(ada)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.emit("custom.other", grace, {})
+    graces = Run.objects.get(user=grace, automation=other)
+    RunWake.objects.filter(run_id=graces.pk).update(due_at=T0)  # due now, in another automation
+    assert api.advance_waiting(automation, "wait") == 1
+    assert tags(ada) == ["one", "two"]
+    assert tags(grace) == ["one"] and RunWake.objects.filter(run_id=graces.pk).exists(), "left for the tick"
+
+
 def test_replay_a_fulfilled_run_from_a_chosen_step(setup, clock):
     automation, (ada, _), go = setup
     run = go(ada)
