@@ -8,6 +8,8 @@ HOST="${DEMO_HOST:-127.0.0.1}"
 PORT="${DEMO_PORT:-8000}"
 export DJANGO_SETTINGS_MODULE=sandbox.settings
 export SANDBOX_DEBUG="${SANDBOX_DEBUG:-0}"
+# Links in the e-mails the demo sends (tracking, unsubscribe) point at this server.
+export LMS_ROOT_URL="${LMS_ROOT_URL:-http://${HOST}:${PORT}}"
 
 make --no-print-directory requirements
 PY=.venv/bin/python
