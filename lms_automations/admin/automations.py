@@ -11,17 +11,28 @@ from ..engine.secret_params import leftover_masks, masked_params, restored_param
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .automation_views import AutomationStaffActionsMixin
+from .catalogue_fields import catalogue_select, entry_for_step, event_type_choices, params_reference, step_kind_choices
 from .scoping import CourseScopedAdminMixin, scope_refusal
+
+
+class EventTypeForm(forms.ModelForm):
+    """The event type is picked from the catalogue (built-in, extensions, custom types)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        catalogue_select(self, "event_type", event_type_choices())
 
 
 class TriggerInline(admin.TabularInline):
     model = Trigger
+    form = EventTypeForm
     extra = 0
     fields = ("position", "event_type", "filter")
 
 
 class ExitConditionInline(admin.TabularInline):
     model = ExitCondition
+    form = EventTypeForm
     extra = 0
     fields = ("position", "event_type", "filter", "outcome")
 
@@ -36,6 +47,8 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            catalogue_select(self, "kind", step_kind_choices(), required=False)
         if self.instance.pk and "params" in self.fields:
             self.initial["params"] = masked_params(self.instance.step_type, self.instance.kind, self.instance.params)
 
@@ -56,14 +69,21 @@ class StepInline(admin.TabularInline):
     model = Step
     form = StepForm
     extra = 0
-    fields = ("step_id", "step_type", "kind", "parent", "side", "position", "params", "condition")
+    fields = ("step_id", "step_type", "kind", "parent", "side", "position", "params", "reference", "condition")
+    readonly_fields = ("reference",)
     fk_name = "automation"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A step's parent must be a branch of the same automation.
+        # A step's parent must be a branch of the same automation (never another automation's).
         if db_field.name == "parent":
-            kwargs["queryset"] = Step.objects.filter(step_type=Step.TYPE.branch)
+            object_id = (request.resolver_match.kwargs if request.resolver_match else {}).get("object_id")
+            kwargs["queryset"] = Step.objects.filter(step_type=Step.TYPE.branch, automation_id=object_id) \
+                if object_id and str(object_id).isdigit() else Step.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="What it takes")
+    def reference(self, obj):
+        return params_reference(entry_for_step(obj))
 
 
 class TestLearnerInline(admin.TabularInline):
