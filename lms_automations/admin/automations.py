@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,7 +12,15 @@ from ..engine.secret_params import leftover_masks, masked_params, restored_param
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .automation_views import AutomationStaffActionsMixin
-from .catalogue_fields import catalogue_select, entry_for_step, event_type_choices, params_reference, step_kind_choices
+from .catalogue_fields import (
+    catalogue_sections,
+    catalogue_select,
+    entry_for_step,
+    event_type_choices,
+    params_reference,
+    step_kind_choices,
+)
+from .pages import render_page, require
 from .scoping import CourseScopedAdminMixin, scope_refusal
 
 
@@ -121,6 +130,16 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
         ("Flow", {"fields": ("flow_outline",)}),
         ("Dates", {"fields": ("created", "modified")}),
     )
+
+    def get_urls(self):
+        return [path("catalogue/", self.admin_site.admin_view(self.catalogue_view),
+                     name="lms_automations_automation_catalogue")] + super().get_urls()
+
+    def catalogue_view(self, request):
+        """Every event type, condition, action and wait this site has, with their params: the reference
+        course teams read while they write triggers, filters and steps."""
+        require(self.has_view_permission(request))
+        return render_page(self, request, "catalogue.html", title="Catalogue", sections=catalogue_sections())
 
     def has_change_permission(self, request, obj=None):
         """A finishing automation (deleted, letting learners finish) is read-only (SPEC §5.10)."""

@@ -8,7 +8,7 @@ and shown as unknown, so opening an old automation never loses it — validation
 from django import forms
 from django.utils.html import format_html, format_html_join
 
-from ..catalogue import get_actions, get_custom_event_types, get_event_types, get_waits
+from ..catalogue import get_actions, get_conditions, get_custom_event_types, get_event_types, get_waits
 
 UNKNOWN = "not in the catalogue"
 
@@ -74,3 +74,23 @@ def entry_for_step(step):
     if step.step_type == "wait":
         return get_waits().get(step.kind)
     return None
+
+
+def catalogue_sections():
+    """``[(title, what it is for, [(category, [entry class, ...]), ...]), ...]`` for the reference page."""
+    def by_category(entries):
+        groups = {}
+        for entry in sorted(entries, key=lambda e: (e.category.casefold(), e.label.casefold(), e.key)):
+            groups.setdefault(entry.category or "Other", []).append(entry)
+        return list(groups.items())
+
+    return [
+        ("Event types", "what a trigger or an exit condition listens to (event) and the payload fields a "
+                        "filter or template can read (event.<field>)",
+         by_category([*get_event_types().values(), *get_custom_event_types().values()])),
+        ("Conditions", "what a filter, a branch or an exit condition checks: "
+                       '{"condition": key, "params": {...}}, combined with {"all": [...]} / {"any": [...]} / '
+                       '{"not": ...}', by_category(get_conditions().values())),
+        ("Actions", "what an action step does", by_category(get_actions().values())),
+        ("Waits", "how long a wait step holds the learner", by_category(get_waits().values())),
+    ]

@@ -53,3 +53,20 @@ def test_a_step_can_only_hang_under_a_branch_of_its_own_automation(admin_client,
     page = admin_client.get(automation_url(mine, "change/"))
     parents = [step.step_id for step in form_of(page, "steps", 0).fields["parent"].queryset]
     assert parents == ["mine-branch"]
+
+
+def test_the_catalogue_page_lists_every_entry_with_its_params(staff_client, automation):
+    page = staff_client.get("/admin/lms_automations/automation/catalogue/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for key in ("enrollment.created", "custom.go", "learner.has_tag", "email.send", "course_date"):
+        assert f"<code>{key}</code>" in html
+    assert "<code>event.course_key</code>" in html and "<code>subject</code> <em>required</em>" in html
+    assert 'href="/admin/lms_automations/automation/catalogue/"' in \
+        staff_client.get(automation_url(automation, "change/")).content.decode()
+
+
+def test_the_catalogue_needs_the_view_permission(client, django_user_model):
+    nobody = django_user_model.objects.create_user("intern", "i@example.com", "pw", is_staff=True)
+    client.force_login(nobody)
+    assert client.get("/admin/lms_automations/automation/catalogue/").status_code == 403

@@ -59,3 +59,20 @@ def test_a_run_page_shows_the_timeline_that_explains_it(page, live_server, admin
     assert "email.send done" in timeline and "waiting until" in timeline
     assert page.inner_text(".field-current_step_id .readonly") == "wait-2-days"
     screenshot("admin-run-timeline")
+
+
+def test_the_step_kind_dropdown_and_the_catalogue_page(page, live_server, admin_login, screenshot,
+                                                       example_automations):
+    welcome = next(a for a in example_automations if a.name == "Welcome and nudge")
+    admin_login()
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/")
+    kind = page.locator("select[name='steps-0-kind']")
+    assert kind.input_value() == "email.send"
+    assert "Add tags (tag.add)" in kind.inner_text() and "Wait for a while (duration)" in kind.inner_text()
+    assert "subject required" in page.locator(".lmsauto-ref").first.inner_text()
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/catalogue/")
+    assert page.locator("h1").inner_text() == "Catalogue"
+    assert [h.inner_text() for h in page.locator(".lmsauto-catalogue h2").all()] == [
+        "Event types", "Conditions", "Actions", "Waits"]
+    page.locator("#conditions").scroll_into_view_if_needed()
+    screenshot("admin-catalogue")
