@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 import time_machine
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lms_automations.engine.errors import EndRun, PermanentError
@@ -188,6 +188,11 @@ stored_dates = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(zoned=zoned_moments, stored=stored_dates, time=st.sampled_from([None, "00:00", "02:30", "09:15"]),
        offset_days=st.sampled_from([0, 0, 1, 3, 30]))
+# Found by hypothesis: this year's 02:30 fell in New York's DST gap (just past, and next year's).
+@example(zoned=("America/New_York", datetime.datetime(2017, 3, 12, 7, 0, 1, tzinfo=UTC)),
+         stored=datetime.date(2000, 3, 12), time="02:30", offset_days=0)
+@example(zoned=("America/New_York", datetime.datetime(2016, 3, 13, 7, 0, tzinfo=UTC)),
+         stored=datetime.date(2000, 3, 12), time="02:30", offset_days=0)
 def test_next_occurrence_is_the_next_yearly_reading_within_a_year(zoned, stored, time, offset_days):
     """For any now and stored date: due ≥ now, at most a year ahead (366 days, plus a clock change),
     on the same month and day — Feb 29 on Feb 28 in years without one — at the stored time unless the
@@ -214,9 +219,12 @@ def test_next_occurrence_is_the_next_yearly_reading_within_a_year(zoned, stored,
     occurrence = due.astimezone(tz).replace(tzinfo=None) + offset
     if stored.month == 2 and stored.day == 29 and not is_leap(occurrence.year):
         assert (occurrence.month, occurrence.day) == (2, 28)
-    elif exists(occurrence - offset, tz):
+    elif exists(datetime.datetime.combine(occurrence.date(), moment.time()) - offset, tz):
         assert (occurrence.month, occurrence.day) == (stored.month, stored.day)
         assert occurrence.time() == moment.time()
+    else:  # this year's reading falls in a DST gap: the wait goes on when the clocks land
+        reading = datetime.datetime.combine(occurrence.date(), moment.time()) - offset
+        assert abs(due - landing(reading, tz)) <= datetime.timedelta(seconds=1)
     previous_year = occurrence.year - 1
     previous = moment.replace(year=previous_year, day=28) if not is_leap(previous_year) and \
         (moment.month, moment.day) == (2, 29) else moment.replace(year=previous_year)
@@ -224,8 +232,23 @@ def test_next_occurrence_is_the_next_yearly_reading_within_a_year(zoned, stored,
 
 
 def latest_reading(naive, tz):
-    """The instant a clock in ``tz`` reads ``naive``, or for a time in a gap an instant after the gap: never
-    earlier than what the wait answers, so "< now" here means past for the wait too."""
+    """The instant the wait answers for a clock reading: the reading itself, or for a time in a DST gap
+    the moment the clocks land after the gap (found from the offsets, independently of the code)."""
     if exists(naive, tz):
         return first_reading(naive, tz)
-    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)  # the later of fold's two readings: after the gap
+    return landing(naive, tz)
+
+
+def landing(naive, tz):
+    """The first instant after the DST gap that swallows ``naive``: the transition itself."""
+    low = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)   # read with the offset after the change
+    high = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)  # read with the offset before it
+    low, high = min(low, high), max(low, high)
+    after = offset_at(high, tz)
+    while high - low > datetime.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if offset_at(middle, tz) == after:
+            high = middle
+        else:
+            low = middle
+    return high
