@@ -1,5 +1,14 @@
 """Shared fixtures for the whole suite."""
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the property tests on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci, set by .ci/run), so
+# a red CI is reproducible; a developer's runs keep searching new examples and print how to replay them.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
