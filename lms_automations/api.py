@@ -18,6 +18,7 @@ from django.utils import timezone
 from .engine import lifecycle
 from .engine.definition import dump_document, load_document
 from .engine.stepping import advance_run, claim_run
+from .engine.tick import hand_to_workers
 from .exceptions import InvalidAutomation
 from .models import Automation, Event, RunWake
 from .recording import record_event
@@ -100,9 +101,15 @@ def process_due(now=None, limit=None):
     return count
 
 
-def start_learners(automation, users):
-    """Start chosen learners now (after ``preview_start`` told staff how many will enter)."""
-    return lifecycle.start_learners(automation, users)
+def start_learners(automation, users, *, in_background=False):
+    """Start chosen learners now (after ``preview_start`` told staff how many will enter).
+
+    ``in_background``: their first steps run in Celery workers, not in this process (many learners,
+    or a web request)."""
+    runs = lifecycle.start_learners(automation, users, advance=not in_background)
+    if in_background:
+        hand_to_workers([run.pk for run in runs])
+    return runs
 
 
 def preview_start(automation, users):
@@ -115,9 +122,14 @@ def replay(run, from_step=None):
     return advance_run(claimed) if claimed else run
 
 
-def advance_waiting(automation, step_id):
-    """Move every learner waiting at ``step_id`` on now; returns how many were moved."""
+def advance_waiting(automation, step_id, *, in_background=False):
+    """Move every learner waiting at ``step_id`` on now; returns how many were moved.
+
+    ``in_background``: their next steps run in Celery workers, not in this process."""
     moved = lifecycle.advance_waiting_runs(automation, step_id)
+    if in_background:
+        hand_to_workers(moved)
+        return len(moved)
     for run_id in moved:  # these runs only, not every run of the site that happens to be due
         run = claim_run(run_id)
         if run is not None:

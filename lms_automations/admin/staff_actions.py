@@ -19,7 +19,10 @@ from ..host import get_host
 from ..models import Automation, LearnerEntry, Run, RunLog, Step, TestLearner
 from .scoping import org_of, sees_everything, visible_automation_ids
 
-MAX_LEARNERS = 1000  # learners start in the request (api.start_learners runs their first steps)
+#: Up to this many learners, their next steps run in the admin request (staff see the outcome at
+#: once); more are handed to Celery workers, as the tick does, so the request stays short.
+IN_REQUEST_LIMIT = 20
+MAX_LEARNERS = 1000  # learners listed on one start page
 LISTED_IN_MESSAGES = 10
 REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
 
@@ -180,7 +183,7 @@ def start_selected(automation, selection, staff_user):
     as lists of identifiers, after writing who started them into each new run's timeline."""
     at = timezone.now()
     users = [user for _identifier, user in selection.starting]
-    runs = api.start_learners(automation, users)
+    runs = api.start_learners(automation, users, in_background=len(users) > IN_REQUEST_LIMIT)
     started_ids = {run.user_id for run in runs}
     log_staff([run.pk for run in runs], f"learner started by {actor(staff_user)}", at=at)
     started = [identifier for identifier, user in selection.starting if user.pk in started_ids]
@@ -209,7 +212,7 @@ def advance_waiting(automation, step_id, staff_user):
     at = timezone.now()
     waiting = list(Run.objects.filter(automation=automation, status=Run.STATUS.pending, current_step_id=step_id)
                    .values_list("pk", flat=True))
-    moved = api.advance_waiting(automation, step_id)
+    moved = api.advance_waiting(automation, step_id, in_background=len(waiting) > IN_REQUEST_LIMIT)
     advanced = (RunLog.objects.filter(run_id__in=waiting, kind=RunLog.KIND.staff, step_id=step_id, at__gte=at)
                 .values_list("run_id", flat=True).distinct())
     log_staff(list(advanced), f"advance past {step_id} requested by {actor(staff_user)}", at=at, step_id=step_id)

@@ -114,8 +114,11 @@ def preview_start(automation, users):
     return sum(1 for user_id in user_ids if not (once and user_id in entries and entries[user_id].entry_count))
 
 
-def start_learners(automation, users, *, by="staff"):
-    """Put chosen learners into an automation now (no backfill of past events); returns the runs."""
+def start_learners(automation, users, *, by="staff", advance=True):
+    """Put chosen learners into an automation now (no backfill of past events); returns the runs.
+
+    With ``advance`` their first steps run here; without, the runs are left due now for the caller
+    to hand to workers."""
     if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
         raise ValueError("activate the automation (or set it to testing) before starting learners")
     runs = []
@@ -125,7 +128,7 @@ def start_learners(automation, users, *, by="staff"):
                                      is_test=automation.status == Automation.STATUS.testing)
         if run is not None:
             runs.append(run)
-    for run in runs:
+    for run in runs if advance else ():
         claimed = claim_run(run.pk)
         if claimed is not None:
             advance_run(claimed)

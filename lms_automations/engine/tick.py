@@ -105,6 +105,21 @@ def claim_due_runs(now, limit=None):
     return claimed
 
 
+def hand_to_workers(run_ids, now=None):
+    """Lease these runs (those due now) and resume them through Celery in batches, as the tick does:
+    for staff actions on many learners, whose steps must not run inside the admin request."""
+    now = now or timezone.now()
+    lease_until = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
+    with transaction.atomic():
+        leased = list(RunWake.objects.select_for_update(skip_locked=True)
+                      .filter(run_id__in=list(run_ids), due_at__lte=now).values_list("run_id", flat=True))
+        RunWake.objects.filter(run_id__in=leased).update(due_at=lease_until)
+    batch_size = get_setting("TASK_BATCH_SIZE")
+    for start in range(0, len(leased), batch_size):
+        enqueue_resume(leased[start:start + batch_size], lease_until.isoformat())
+    return len(leased)
+
+
 def enqueue_resume(run_ids, token):
     """One Celery task per batch of runs (a task per tiny step would cost more than the step)."""
     from ..tasks import resume_runs  # pylint: disable=import-outside-toplevel

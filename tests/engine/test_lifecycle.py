@@ -196,3 +196,18 @@ def test_the_tick_resumes_due_runs_through_celery_in_batches(setup, clock, setti
     assert report.resumed_runs == 2
     assert {Run.objects.get(pk=run.pk).status for run in runs} == {Run.STATUS.fulfilled}
     assert run_tick().resumed_runs == 0
+
+
+def test_many_learners_start_in_the_background(setup, clock, monkeypatch):
+    automation, learners, _go = setup
+    handed = []
+    monkeypatch.setattr("lms_automations.engine.tick.enqueue_resume", lambda ids, token: handed.append((ids, token)))
+    runs = api.start_learners(automation, learners, in_background=True)
+    assert [tags(learner) for learner in learners] == [[], []], "nothing ran in this process"
+    [(run_ids, token)] = handed
+    assert sorted(run_ids) == sorted(run.pk for run in runs)
+    from lms_automations.tasks import resume_runs  # pylint: disable=import-outside-toplevel
+
+    resume_runs(run_ids, token)  # what the worker does with the task
+    assert [tags(learner) for learner in learners] == [["one"], ["one"]]
+    assert all(run.wake.reason == "wait" for run in Run.objects.filter(pk__in=run_ids))
