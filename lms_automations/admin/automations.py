@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..engine import trigger_index
-from ..engine.definition import dump_document
+from ..engine.definition import dump_document, move_runs_off_removed_steps, steps_after
 from ..engine.secret_params import leftover_masks, masked_params, restored_params
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
@@ -151,6 +151,23 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request_user = request.user
         return form
+
+    def save_formset(self, request, form, formset, change):
+        """Steps deleted here that hold learners: those learners move on to the next step that remains
+        (SPEC §5.12), as ``update_automation`` does, instead of failing when they wake up."""
+        if formset.model is Step:
+            removed = [f.instance for f in formset.deleted_forms if f.instance.pk]
+            holding = Run.objects.filter(automation=form.instance, status__in=Run.OPEN_STATUSES,
+                                         current_step_id__in=[step.step_id for step in removed]).count()
+            if holding:
+                kept = {step_id for step_id in form.instance.steps.values_list("step_id", flat=True)} - \
+                    {step.step_id for step in removed}
+                move_runs_off_removed_steps(form.instance, removed, kept,
+                                            {step.step_id: steps_after(step) for step in removed})
+                self.message_user(request, f"{holding} learner(s) at the removed step(s) "
+                                           f"{', '.join(step.step_id for step in removed)} moved on to the next step.",
+                                  level=messages.WARNING)
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         """An automation edited into an invalid state cannot stay active: it falls back to draft."""

@@ -53,7 +53,7 @@ def load_document(document, *, owner=None, automation=None):
         ids = _StepIds(document.get("steps", []))
         existing = {step.step_id: step for step in automation.steps.all()}
         # Where each soon-removed step led, read before positions change (generated ids are all new).
-        old_next = {step_id: _next_in_old_flow(step) for step_id, step in existing.items()
+        old_next = {step_id: steps_after(step) for step_id, step in existing.items()
                     if step_id not in ids.taken}
         kept = set()
         _save_steps(automation, document.get("steps", []), parent=None, side="", ids=ids, existing=existing,
@@ -134,7 +134,8 @@ def _save_steps(automation, steps, *, parent, side, ids, existing, kept):
                         kept=kept)
 
 
-def _next_in_old_flow(step):
+def steps_after(step):
+    """The step ids a learner at ``step`` would go through next, in order (to the end of the flow)."""
     from .flow import next_step_id  # pylint: disable=import-outside-toplevel
 
     chain, current = [], step
