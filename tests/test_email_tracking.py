@@ -115,3 +115,22 @@ def test_tracking_off_for_the_site(sent, settings):
     assert "/email/open/" not in html and "/email/click/" not in html
     assert "/email/unsubscribe/" in html, "marketing mail still carries the unsubscribe link"
     assert Run.objects.get().status == Run.STATUS.fulfilled
+
+
+def test_a_test_send_is_untracked_and_its_unsubscribe_link_is_the_testers(client, django_capture_on_commit_callbacks):
+    from lms_automations.actions.messaging import EmailSend  # pylint: disable=import-outside-toplevel
+    from lms_automations.models import TestLearner  # pylint: disable=import-outside-toplevel
+    from tests.actions.conftest import context_for, make_automation, make_run  # pylint: disable=import-outside-toplevel
+
+    ada = services.create_learner("ada", "ada@example.com")
+    coach = services.create_learner("coach", "coach@example.com")
+    automation = make_automation(status="testing", owner=coach)
+    TestLearner.objects.create(automation=automation, user=ada)
+    EmailSend().execute({"subject": "Hi", "body_html": BODY}, context_for(ada, run=make_run(automation, ada,
+                                                                                            is_test=True)))
+    (message,) = mail.outbox
+    html = html_of(message)
+    assert "/email/open/" not in html and "/email/click/" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link(html, "unsubscribe"))
+    assert MarketingConsent.objects.get().user == coach, "the tester unsubscribed, not the learner"

@@ -112,9 +112,10 @@ class EmailSend(Action):
         msg_id = message_id(context)
         automation_id = context.automation.pk if context.automation else None
         body_html, headers = tracked_email(
-            params["body_html"], user_id=context.user_id, message_id=msg_id, automation_id=automation_id,
-            step_id=context.run.current_step_id if context.run else None,
-            # a test send goes to someone else: their opens must not count as the learner's
+            # a test send goes to someone else: their opens must not count as the learner's, and its
+            # unsubscribe link unsubscribes its reader, never the learner
+            params["body_html"], user_id=redirect_to or context.user_id, message_id=msg_id,
+            automation_id=automation_id, step_id=context.run.current_step_id if context.run else None,
             track=params.get("track", True) and not redirect_to, marketing=not transactional,
         )
         context.host.send_email(
