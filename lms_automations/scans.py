@@ -8,6 +8,7 @@ date of that last activity, so ``activity.inactive`` fires once per streak per t
 often the scan runs; activity starts a new streak.
 """
 import datetime
+import itertools
 import logging
 
 from django.db import transaction
@@ -19,6 +20,8 @@ from .recording import record_event
 
 log = logging.getLogger(__name__)
 SCAN_INTERVAL = datetime.timedelta(days=1)
+#: Enrolments whose events one transaction records.
+SCAN_BATCH = 1000
 
 
 def run_due_scans(now):
@@ -40,35 +43,64 @@ def run_due_scans(now):
 
 
 def _run_if_due(name, scan_function, now):
+    """Claim today's run of a scan (its row is locked only while it is marked), then run it outside
+    that transaction: a scan over a large site commits in batches, never as one huge transaction.
+    A scan that dies half-way runs again the next day; its events' keys keep it from counting twice."""
     with transaction.atomic():
         PeriodicScan.objects.get_or_create(name=name)
         scan = PeriodicScan.objects.select_for_update(skip_locked=True).filter(name=name).first()
         if scan is None or (scan.last_run_at and now - scan.last_run_at < SCAN_INTERVAL):
             return 0
-        done = scan_function(now)
         scan.last_run_at = now
         scan.save()
-    return done
+    return scan_function(now)
+
+
+def anyone_listens(event_type):
+    """Whether an automation starts on, exits on, or a run waits for ``event_type``."""
+    from .engine import trigger_index  # pylint: disable=import-outside-toplevel
+    from .models import Run  # pylint: disable=import-outside-toplevel
+
+    return bool(trigger_index.triggers_for(event_type) or trigger_index.exits_for(event_type)
+                or Run.objects.filter(status__in=Run.OPEN_STATUSES, awaited_event_type=event_type).exists())
 
 
 def scan_inactivity(now):
-    """Record ``activity.inactive`` for every threshold a learner's quiet streak has reached."""
+    """Record ``activity.inactive`` for every threshold a learner's quiet streak has reached.
+
+    Skipped when no automation listens: reading every enrolment of a large site daily, and recording
+    events nobody reads, costs more than it tells."""
+    if not anyone_listens("activity.inactive"):
+        log.info("lms_automations: no automation listens to activity.inactive; inactivity scan skipped")
+        return 0
     thresholds = sorted(get_setting("INACTIVITY_DAYS"))
     recorded = 0
-    for user_id, course_key, last_activity in get_host().active_enrollment_activity():
-        days = (now - last_activity).days
-        for threshold in thresholds:
-            if days < threshold:
-                break
-            record_event(
-                "activity.inactive",
-                user_id=user_id,
-                payload={"user_id": user_id, "course_key": course_key, "days": threshold,
-                         "last_activity_at": last_activity.isoformat()},
-                occurred_at=now,
-                source=Event.SOURCE.scan,
-                idempotency_key=f"inactive:{user_id}:{course_key}:{threshold}:{last_activity.date().isoformat()}",
-            )
-            recorded += 1
+    readings = iter(get_host().active_enrollment_activity())
+    while True:
+        batch = list(itertools.islice(readings, SCAN_BATCH))
+        if not batch:
+            break
+        with transaction.atomic():  # each batch's events are handed to the engine when it commits
+            for user_id, course_key, last_activity in batch:
+                recorded += _record_thresholds(user_id, course_key, last_activity, thresholds, now)
     log.info("lms_automations: inactivity scan saw %d quiet streak threshold(s)", recorded)
+    return recorded
+
+
+def _record_thresholds(user_id, course_key, last_activity, thresholds, now):
+    days = (now - last_activity).days
+    recorded = 0
+    for threshold in thresholds:
+        if days < threshold:
+            break
+        record_event(
+            "activity.inactive",
+            user_id=user_id,
+            payload={"user_id": user_id, "course_key": course_key, "days": threshold,
+                     "last_activity_at": last_activity.isoformat()},
+            occurred_at=now,
+            source=Event.SOURCE.scan,
+            idempotency_key=f"inactive:{user_id}:{course_key}:{threshold}:{last_activity.date().isoformat()}",
+        )
+        recorded += 1
     return recorded

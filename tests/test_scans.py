@@ -23,6 +23,18 @@ def inactive_events():
 
 
 @pytest.fixture
+def listening():
+    """An automation that starts on activity.inactive: the scan runs only when someone listens."""
+    import json
+    from pathlib import Path
+
+    from lms_automations import api
+
+    document = json.loads((Path(api.__file__).parent / "examples" / "inactivity_reengagement.json").read_text())
+    return api.import_automation(document)
+
+
+@pytest.fixture
 def learners():
     services.create_course(COURSE)
     with at(0):
@@ -33,7 +45,8 @@ def learners():
     return ada, grace
 
 
-def test_once_per_streak_per_threshold_and_once_a_day(learners, settings, django_capture_on_commit_callbacks):
+def test_once_per_streak_per_threshold_and_once_a_day(learners, listening, settings,
+                                                     django_capture_on_commit_callbacks):
     ada, grace = learners
     settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "INACTIVITY_DAYS": [7, 14]}
     with at(7), django_capture_on_commit_callbacks(execute=True):
@@ -50,15 +63,21 @@ def test_once_per_streak_per_threshold_and_once_a_day(learners, settings, django
     assert set(Event.objects.filter(event_type="activity.inactive").values_list("source", flat=True)) == {"scan"}
 
 
-def test_the_win_back_example_starts_from_the_real_scan(learners, django_capture_on_commit_callbacks):
-    import json
-    from pathlib import Path
-
-    from lms_automations import api
-
-    document = json.loads((Path(api.__file__).parent / "examples" / "inactivity_reengagement.json").read_text())
-    automation = api.import_automation(document)
+def test_the_win_back_example_starts_from_the_real_scan(learners, listening, django_capture_on_commit_callbacks):
+    automation = listening
     with at(7), django_capture_on_commit_callbacks(execute=True):
         run_tick()
     assert sorted(Run.objects.filter(automation=automation).values_list("user__username", flat=True)) == [
         "ada", "grace"]
+
+
+def test_nobody_listening_means_no_scan(learners, monkeypatch, django_capture_on_commit_callbacks):
+    from sandbox.lms.host_backend import SandboxHost
+
+    def unread(self):
+        raise AssertionError("the host's enrolments were read although no automation listens")
+
+    monkeypatch.setattr(SandboxHost, "active_enrollment_activity", unread)
+    with at(30), django_capture_on_commit_callbacks(execute=True):
+        assert run_tick().scanned == 0
+    assert not Event.objects.filter(event_type="activity.inactive").exists()
