@@ -3,7 +3,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import path
-from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..engine import trigger_index
@@ -20,6 +19,7 @@ from .catalogue_fields import (
     params_reference,
     step_kind_choices,
 )
+from .flow_view import flow_html
 from .pages import render_page, require
 from .scoping import CourseScopedAdminMixin, scope_refusal
 
@@ -202,31 +202,5 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
 
     @admin.display(description="Flow")
     def flow_outline(self, obj):
-        """The step tree as nested lists: what a learner goes through, in order."""
-        if not obj.pk:
-            return "—"
-        steps = list(obj.steps.order_by("side", "position", "pk"))
-        children = {}
-        for step in steps:
-            children.setdefault((step.parent_id, step.side), []).append(step)
-        triggers = format_html_join(", ", "<code>{}</code>", ((t.event_type,) for t in obj.triggers.all()))
-        return format_html(
-            '<div class="lmsauto-flow"><p>When {}</p>{}</div>', triggers, _outline(children, None, "")
-        )
-
-
-def _outline(children, parent_id, side):
-    items = []
-    for step in children.get((parent_id, side), []):
-        if step.step_type == Step.TYPE.branch:
-            items.append(format_html(
-                "<li><strong>{}</strong> — branch<ul><li>yes{}</li><li>no{}</li></ul></li>",
-                step.step_id, _outline(children, step.pk, "yes"), _outline(children, step.pk, "no"),
-            ))
-        else:
-            items.append(format_html(
-                "<li><strong>{}</strong> — {} <code>{}</code></li>", step.step_id, step.step_type, step.kind
-            ))
-    if not items:
-        return format_html("{}", " (nothing)")
-    return format_html("<ol>{}</ol>", format_html_join("", "{}", ((item,) for item in items)))
+        """The step tree as nested lists: what a learner goes through, in order, and who is where."""
+        return flow_html(obj) if obj.pk else "—"

@@ -76,3 +76,21 @@ def test_the_step_kind_dropdown_and_the_catalogue_page(page, live_server, admin_
         "Event types", "Conditions", "Actions", "Waits"]
     page.locator("#conditions").scroll_into_view_if_needed()
     screenshot("admin-catalogue")
+
+
+def test_the_flow_shows_who_waits_where(page, live_server, admin_login, screenshot, example_automations):
+    from sandbox.lms import services  # pylint: disable=import-outside-toplevel
+
+    welcome = next(a for a in example_automations if a.name == "Welcome and nudge")
+    learners = [services.create_learner(name, f"{name}@example.com") for name in ("ada", "grace", "alan")]
+    api.start_learners(welcome, learners)
+    admin_login()
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/")
+    flow = page.locator(".lmsauto-flow")
+    assert "Learners: 3 in the flow" in flow.inner_text()
+    assert page.locator(".lmsauto-here").inner_text() == "3 waiting"
+    flow.scroll_into_view_if_needed()
+    screenshot("admin-automation-flow-watched")
+    page.click(".lmsauto-here")
+    page.wait_for_selector("#result_list")
+    assert page.locator("#result_list tbody tr").count() == 3
