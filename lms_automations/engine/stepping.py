@@ -78,8 +78,9 @@ def advance_run(run, *, now=None):
     ``automation.exit`` or staff may have ended the run while a step was running (in another
     process), and an ended run takes no further step.
     """
-    for _ in range(MAX_STEPS_PER_PASS):
-        if not _still_executing(run):
+    for index in range(MAX_STEPS_PER_PASS):
+        # The claim has just set the run executing under its row lock: the first step needs no re-read.
+        if index and not _still_executing(run):
             return run
         now_step = now or timezone.now()
         if not run.current_step_id:
