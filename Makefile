@@ -1,5 +1,5 @@
 # lms-automations — developer commands. `make demo` and `make test` are the two that matter.
-.PHONY: help requirements requirements312 demo test test-oldest test-services test-browser quality tox upgrade clean
+.PHONY: help requirements requirements312 demo test test-all test-oldest test-services test-browser quality tox upgrade clean
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -27,7 +27,8 @@ PYTEST_CHECK = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: 
 help:
 	@echo "make requirements   create/refresh .venv (Python 3.11) from requirements/py311/{test,dev}.txt"
 	@echo "make demo           sandbox LMS + plugin on http://127.0.0.1:8000/admin/ (worker and tick included)"
-	@echo "make test           the whole default test suite (Python 3.11, SQLite, Celery eager)"
+	@echo "make test-all       the whole test suite: all of the below and lint (starts MariaDB, PostgreSQL, Redis)"
+	@echo "make test           the default suite (Python 3.11, SQLite, Celery eager): the quick one"
 	@echo "make test-oldest    the default suite on Python 3.11, Django 4.2, openedx-events 9.x (tox)"
 	@echo "make test-services  the suite on Python 3.12 against MariaDB, then PostgreSQL; broker tests on Redis"
 	@echo "make test-browser   admin pages in headless Chromium (installs Debian chromium if missing)"
@@ -64,6 +65,10 @@ test-services: requirements312
 	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
 	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed="$$failed PostgreSQL($$?)"; \
 	if [ -n "$$failed" ]; then echo "test-services failed on:$$failed (pytest's exit code; 5: no tests collected)" >&2; exit 1; fi
+
+# The whole test suite (what CI runs): every suite below and lint, each reported (scripts/test-all.sh).
+test-all:
+	@bash scripts/test-all.sh
 
 # The oldest supported row (Sumac-like): Python 3.11, Django 4.2, openedx-events 9.x, through tox.
 test-oldest: requirements
