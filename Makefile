@@ -21,6 +21,7 @@ XDIST_SERVICES_ARGS := $(if $(filter 0,$(XDIST)),,-n $(XDIST) --dist loadgroup)
 MARIADB_URL ?= mysql://lms_automations:lms_automations@127.0.0.1:3306/lms_automations
 POSTGRES_URL ?= postgres://lms_automations:lms_automations@127.0.0.1:5432/lms_automations
 REDIS_URL ?= redis://127.0.0.1:6379/5
+RABBITMQ_URL ?= amqp://guest:guest@127.0.0.1:5672//
 # pytest exits 5 when it ran no test: that is a failure here, as is any other non-zero code.
 PYTEST_CHECK = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; fi; exit $$rc
 
@@ -30,7 +31,7 @@ help:
 	@echo "make test-all       the whole test suite: all of the below and lint (starts MariaDB, PostgreSQL, Redis)"
 	@echo "make test           the default suite (Python 3.11, SQLite, Celery eager): the quick one"
 	@echo "make test-oldest    the default suite on Python 3.11, Django 4.2, openedx-events 9.x (tox)"
-	@echo "make test-services  the suite on Python 3.12 against MariaDB, then PostgreSQL; broker tests on Redis"
+	@echo "make test-services  the suite on Python 3.12 against MariaDB, then PostgreSQL; broker tests on Redis, RabbitMQ"
 	@echo "make test-browser   admin pages in headless Chromium (installs Debian chromium if missing)"
 	@echo "make quality        ruff check"
 	@echo "make tox            the tox matrix (py311-django42, py311-django52, py312-django52, quality); TOX_ARGS=..."
@@ -64,6 +65,9 @@ test-services: requirements312
 	echo "==> The suite plus the services tests: Python 3.12, PostgreSQL, broker Redis"; \
 	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
 	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed="$$failed PostgreSQL($$?)"; \
+	echo "==> The broker tests again with RabbitMQ (Python 3.12, PostgreSQL)"; \
+	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(RABBITMQ_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
+	  $(VENV312)/bin/pytest -m services tests/services/test_broker.py $(PYTEST_ARGS) || failed="$$failed RabbitMQ($$?)"; \
 	if [ -n "$$failed" ]; then echo "test-services failed on:$$failed (pytest's exit code; 5: no tests collected)" >&2; exit 1; fi
 
 # The whole test suite (what CI runs): every suite below and lint, each reported (scripts/test-all.sh).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes MariaDB, PostgreSQL and Redis available for `make test-services`:
+# Makes MariaDB, PostgreSQL, Redis and RabbitMQ available for `make test-services`:
 #   - installs any that is missing (Debian packages), starts any that is down, waits until each
 #     answers (at most 60 s each);
 #   - prepares the test user: MariaDB 'lms_automations'@'localhost'/'127.0.0.1' and the PostgreSQL
@@ -92,6 +92,15 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
 fi
 wait_for Redis sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'
 
+# --- RabbitMQ (the broker tests run on it too; guest/guest, which RabbitMQ allows from localhost) --
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if ! port_open 5672; then
+  command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || apt_install rabbitmq-server
+  echo "==> starting RabbitMQ"
+  $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
+fi
+WAIT_SECONDS=$((WAIT_SECONDS * 2)) wait_for RabbitMQ port_open 5672
+
 # --- check the test user over TCP, as the tests connect --------------------------------------------
 wait_for "MariaDB login as lms_automations" \
   mariadb -h 127.0.0.1 -P 3306 -u lms_automations -plms_automations -e 'SELECT 1' lms_automations
@@ -102,3 +111,4 @@ echo "==> services ready:"
 echo "    DATABASE_URL=mysql://lms_automations:lms_automations@127.0.0.1:3306/lms_automations"
 echo "    DATABASE_URL=postgres://lms_automations:lms_automations@127.0.0.1:5432/lms_automations"
 echo "    CELERY_BROKER_URL=redis://127.0.0.1:6379/<N>"
+echo "    CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672//"

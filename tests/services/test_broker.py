@@ -1,4 +1,5 @@
-"""The plugin's Celery pipeline over a real broker (Redis in `make test-services`) and a real worker.
+"""The plugin's Celery pipeline over a real broker (Redis, then RabbitMQ, in `make test-services`)
+and a real worker.
 
 Each test commits its rows (``transactional_db``): the worker runs in its own thread with its own
 database connection and sees only committed data. Waits are bounded polls, never fixed sleeps.
