@@ -84,6 +84,7 @@ class LmsAutomationsConfig(AppConfig):
 
     def ready(self):
         # Definition edits must reach the cached trigger index of every worker.
+        from . import checks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
         from .engine import trigger_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
 
         _connect_host_only_receivers()
