@@ -74,9 +74,30 @@ class StepForm(forms.ModelForm):
         return params
 
 
+class StepFormSet(forms.BaseInlineFormSet):
+    """Deleting a step that holds learners needs the editor's confirmation (SPEC §5.12): the page says
+    who is there and where they will go, and asks to save again with "move learners on" ticked."""
+
+    def clean(self):
+        super().clean()
+        removed = [form.instance for form in self.deleted_forms if form.instance.pk]
+        if not removed or self.data.get("move_learners_on"):
+            return
+        holding = dict(Run.objects.filter(automation=self.instance, status__in=Run.OPEN_STATUSES,
+                                          current_step_id__in=[step.step_id for step in removed])
+                       .values("current_step_id").annotate(n=Count("pk")).values_list("current_step_id", "n"))
+        if holding:
+            listed = "; ".join(f"{count} at {step_id!r}, who will go on to "
+                               f"{(steps_after(step) or ['the end of the flow'])[0]!r}"
+                               for step in removed for step_id, count in holding.items() if step.step_id == step_id)
+            raise forms.ValidationError(f"Learners are at steps you are deleting: {listed}. Tick “Move learners on "
+                                        "from deleted steps” (under Flow) and save again to confirm.")
+
+
 class StepInline(admin.TabularInline):
     model = Step
     form = StepForm
+    formset = StepFormSet
     extra = 0
     fields = ("step_id", "step_type", "kind", "parent", "side", "position", "params", "reference", "condition")
     readonly_fields = ("reference",)
@@ -105,6 +126,9 @@ class AutomationForm(forms.ModelForm):
     """Refuses a scope outside the editor's courses (``request_user`` is set by the admin)."""
 
     request_user = None
+    move_learners_on = forms.BooleanField(
+        required=False, label="Move learners on from deleted steps",
+        help_text="Confirms deleting steps where learners are: they continue at the next step that remains.")
 
     def clean(self):
         cleaned = super().clean()
@@ -127,7 +151,7 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
         (None, {"fields": ("name", "description", "status", "owner")}),
         ("Scope", {"fields": ("scope_courses", "scope_orgs")}),
         ("Entry and execution", {"fields": ("entry_policy", "entry_period", "execution")}),
-        ("Flow", {"fields": ("flow_outline",)}),
+        ("Flow", {"fields": ("flow_outline", "move_learners_on")}),
         ("Dates", {"fields": ("created", "modified")}),
     )
 

@@ -39,8 +39,13 @@ def test_learners_waiting_at_a_deleted_wait_step_move_on(admin_client, automatio
     [run] = api.start_learners(automation, [ada])
     run.refresh_from_db()
     assert run.current_step_id == "wait"
-    response = admin_client.post(automation_url(automation, "change/"),
-                                 change_form_data(admin_client, automation, delete={"wait"}))
+    data = change_form_data(admin_client, automation, delete={"wait"})
+    refused = admin_client.post(automation_url(automation, "change/"), data)
+    assert refused.status_code == 200, "not saved without the editor's confirmation"
+    assert "Learners are at steps you are deleting: 1 at &#x27;wait&#x27;, who will go on to &#x27;second&#x27;" \
+        in refused.content.decode()
+    assert automation.steps.filter(step_id="wait").exists()
+    response = admin_client.post(automation_url(automation, "change/"), {**data, "move_learners_on": "on"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert "1 learner(s) at the removed step(s) wait moved on to the next step." in messages_of(response)
     run.refresh_from_db()
@@ -51,3 +56,10 @@ def test_learners_waiting_at_a_deleted_wait_step_move_on(admin_client, automatio
     api.process_due()
     run.refresh_from_db()
     assert run.status == Run.STATUS.fulfilled, "the learner finishes instead of failing at a missing step"
+
+
+def test_deleting_a_step_nobody_is_at_needs_no_confirmation(admin_client, automation):
+    response = admin_client.post(automation_url(automation, "change/"),
+                                 change_form_data(admin_client, automation, delete={"second"}))
+    assert response.status_code == 302
+    assert not automation.steps.filter(step_id="second").exists()
