@@ -95,3 +95,13 @@ def test_email_goes_through_ace_to_the_learners_address(lms, host, ada):  # pyli
     (sent,) = mail.outbox
     assert sent.to == ["ada@example.com"] and sent.subject == "Welcome"
     assert sent.extra_headers["Message-ID"] == "<lms-automations.1.2.3@lms>"
+
+
+def test_a_release_with_only_the_private_notification_table(lms, host, ada, monkeypatch):  # pylint: disable=unused-argument
+    from openedx.core.djangoapps.notifications import base_notification  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(base_notification, "_COURSE_NOTIFICATION_TYPES", base_notification.COURSE_NOTIFICATION_TYPES,
+                        raising=False)
+    monkeypatch.delattr(base_notification, "COURSE_NOTIFICATION_TYPES")
+    with pytest.raises(PermanentError, match="no notification type 'promo'.*course_updates"):
+        host.send_notification(ada.pk, str(COURSE), "promo", {})

@@ -6,15 +6,17 @@ from .errors import course_key_of
 def _notification_app(notification_type):
     """The app a notification type belongs to; the LMS only renders types it already knows."""
     try:
-        from openedx.core.djangoapps.notifications.base_notification import (  # pylint: disable=import-outside-toplevel
-            COURSE_NOTIFICATION_TYPES,
-        )
+        from openedx.core.djangoapps.notifications import base_notification  # pylint: disable=import-outside-toplevel
     except ImportError:
         raise PermanentError("this LMS has no in-platform notifications app") from None
-    known = COURSE_NOTIFICATION_TYPES.get(notification_type)
+    # The public name holds the types with the site's overrides applied; where a release only has the
+    # private table, that is the list.
+    types = getattr(base_notification, "COURSE_NOTIFICATION_TYPES", None) or getattr(
+        base_notification, "_COURSE_NOTIFICATION_TYPES", {})
+    known = types.get(notification_type)
     if known is None:
         raise PermanentError(f"the LMS has no notification type {notification_type!r}; it knows: "
-                             + ", ".join(sorted(COURSE_NOTIFICATION_TYPES)))
+                             + ", ".join(sorted(types)))
     return known["notification_app"]
 
 
