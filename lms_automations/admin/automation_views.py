@@ -23,6 +23,10 @@ from .staff_actions import REFUSED, actor, listed, plural
 STARTABLE = (Automation.STATUS.active, Automation.STATUS.testing)
 
 
+#: Learners listed by name on the preview page; the rest are counted.
+PREVIEW_ROWS = 200
+
+
 class AutomationStaffActionsMixin:
     """Mixed into ``AutomationAdmin``: the action pages, the list actions and the delete question."""
 
@@ -58,11 +62,30 @@ class AutomationStaffActionsMixin:
         if not form.is_bound or not form.is_valid():
             return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
                                form=form)
-        selection = staff_actions.select_learners(automation, form.cleaned_data["learners"], request.user)
+        everyone = form.cleaned_data["everyone"]
+        if everyone:
+            try:
+                identifiers = staff_actions.everyone_enrolled(automation)
+            except ValueError as refusal:
+                form.add_error("everyone", str(refusal).capitalize() + ".")
+                return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
+                                   form=form)
+            if len(identifiers) > staff_actions.MAX_EVERYONE:
+                form.add_error("everyone", f"{len(identifiers)} learners are enrolled: more than "
+                                           f"{staff_actions.MAX_EVERYONE} at once; ask an operator to start them.")
+                return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
+                                   form=form)
+        else:
+            identifiers = form.cleaned_data["learners"]
+        selection = staff_actions.select_learners(automation, identifiers, request.user, enrolled_known=everyone)
         if "confirm" not in request.POST or not selection.starting:
             return render_page(self, request, "start_learners_preview.html", title="Start learners: preview",
-                               obj=automation, selection=selection,
-                               learners="\n".join(form.cleaned_data["learners"]))
+                               obj=automation, selection=selection, everyone=everyone,
+                               shown=selection.starting[:PREVIEW_ROWS],
+                               hidden_count=max(0, len(selection.starting) - PREVIEW_ROWS),
+                               skipped_shown=selection.skipped[:PREVIEW_ROWS],
+                               skipped_hidden=max(0, len(selection.skipped) - PREVIEW_ROWS),
+                               learners="" if everyone else "\n".join(identifiers))
         started, refused = staff_actions.start_selected(automation, selection, request.user)
         skipped = selection.skipped + [(identifier, REFUSED) for identifier in refused]
         message = f"{plural(len(started), 'learner')} started in “{automation}”"

@@ -1,20 +1,23 @@
 """Forms of the staff actions (start learners, advance waiting learners, replay, delete)."""
 from django import forms
 
-from .staff_actions import MAX_LEARNERS, split_identifiers
+from .staff_actions import MAX_EVERYONE, MAX_LEARNERS, split_identifiers
 
 
 class StartLearnersForm(forms.Form):
+    everyone = forms.BooleanField(
+        required=False, label="Everyone enrolled",
+        help_text=f"Every learner actively enrolled in the automation's scope courses (at most {MAX_EVERYONE}).")
     learners = forms.CharField(
-        label="Learners",
+        label="Learners", required=False,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 60, "placeholder": "ada\ngrace@example.com"}),
-        help_text=f"Usernames or e-mail addresses, one per line (at most {MAX_LEARNERS} at once).",
+        help_text=f"Or usernames or e-mail addresses, one per line (at most {MAX_LEARNERS} at once).",
     )
 
     def clean_learners(self):
         identifiers = split_identifiers(self.cleaned_data["learners"])
-        if not identifiers:
-            raise forms.ValidationError("List at least one username or e-mail address.")
+        if not identifiers and not self.data.get("everyone"):
+            raise forms.ValidationError("List at least one username or e-mail address, or tick “Everyone enrolled”.")
         if len(identifiers) > MAX_LEARNERS:
             raise forms.ValidationError(
                 f"At most {MAX_LEARNERS} learners at once (you listed {len(identifiers)}); split the list.")

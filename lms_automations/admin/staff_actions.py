@@ -23,6 +23,8 @@ from .scoping import org_of, sees_everything, visible_automation_ids
 #: once); more are handed to Celery workers, as the tick does, so the request stays short.
 IN_REQUEST_LIMIT = 20
 MAX_LEARNERS = 1000  # learners listed on one start page
+#: Everyone enrolled in the scope courses, at most (larger audiences: an operator script with the api).
+MAX_EVERYONE = 20000
 LISTED_IN_MESSAGES = 10
 REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
 
@@ -109,7 +111,17 @@ def split_identifiers(text):
     return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
 
 
-def select_learners(automation, identifiers, staff_user=None):
+def everyone_enrolled(automation):
+    """Usernames of every learner actively enrolled in the automation's scope courses (in id order),
+    or raises ValueError when the automation names no course."""
+    if not automation.scope_courses:
+        raise ValueError("the automation names no course in its scope (organisations cannot be listed): "
+                         "list the learners instead")
+    user_ids = sorted(get_host().enrolled_user_ids(automation.scope_courses))
+    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("pk").values_list("username", flat=True))
+
+
+def select_learners(automation, identifiers, staff_user=None, *, enrolled_known=False):
     """Sort the listed learners into those a staff start would put in the flow and those it skips.
 
     A staff start bypasses the time-based entry rules (the 60 s guard, once per period) but not
@@ -117,7 +129,7 @@ def select_learners(automation, identifiers, staff_user=None):
     (replay their run to send them through again); in ``testing`` only test learners start.
     """
     users = _users_by_identifier(identifiers)
-    if staff_user is not None and not sees_everything(staff_user):
+    if staff_user is not None and not enrolled_known and not sees_everything(staff_user):
         users = {key: user if user is not None and _enrolled_in_scope(automation, user) else None
                  for key, user in users.items()}
     unknown = UNKNOWN if staff_user is None or sees_everything(staff_user) else NOT_THEIR_LEARNER

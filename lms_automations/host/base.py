@@ -53,6 +53,10 @@ class HostBackend:
         """``{"mode", "is_active", "created"}`` or None."""
         self._missing("read enrolments")
 
+    def enrolled_user_ids(self, course_keys):
+        """Ids of the learners actively enrolled in any of ``course_keys`` (staff's bulk start)."""
+        self._missing("list a course's learners")
+
     def active_course_keys(self, user_id):
         """Keys of the courses the learner is actively enrolled in."""
         self._missing("list a learner's enrolments")

@@ -86,6 +86,10 @@ class SandboxHost(HostBackend):
         row = models.CourseEnrollment.objects.filter(user_id=user_id, course__course_key=str(course_key)).first()
         return None if row is None else {"mode": row.mode, "is_active": row.is_active, "created": row.created}
 
+    def enrolled_user_ids(self, course_keys):
+        return set(models.CourseEnrollment.objects.filter(course__course_key__in=[str(k) for k in course_keys],
+                                                          is_active=True).values_list("user_id", flat=True))
+
     def active_course_keys(self, user_id):
         return set(models.CourseEnrollment.objects.filter(user_id=user_id, is_active=True)
                    .values_list("course__course_key", flat=True))

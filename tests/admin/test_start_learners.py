@@ -86,7 +86,7 @@ def test_once_per_learner_and_testing_and_inactive_accounts_are_skipped(staff_cl
 def test_an_empty_or_oversized_list_is_refused(staff_client, automation):
     url = automation_url(automation, "start-learners/")
     empty = staff_client.post(url, {"learners": " \n , \n", "preview": "1"})
-    assert "List at least one username or e-mail address." in empty.content.decode()
+    assert "List at least one username or e-mail address, or tick “Everyone enrolled”." in empty.content.decode()
     huge = staff_client.post(url, {"learners": "\n".join(f"user{n}" for n in range(1001)), "preview": "1"})
     assert "At most 1000 learners at once (you listed 1001)" in huge.content.decode()
 
@@ -118,3 +118,33 @@ def test_superusers_may_start_any_learner(admin_client, automation, learners):
     selection = preview.context["selection"]
     assert [who for who, _user in selection.starting] == ["eve"]
     assert selection.skipped == [("nobody", "no such learner")]
+
+
+def test_everyone_enrolled_in_the_scope_courses_with_a_preview_first(staff_client, automation, learners,
+                                                                      monkeypatch):
+    from lms_automations.admin import automation_views  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(automation_views, "PREVIEW_ROWS", 2)
+    services.create_learner("eve", "eve@example.com")  # not enrolled in the course
+    ada = learners[0]
+    api.start_learners(automation, [ada])
+    url = automation_url(automation, "start-learners/")
+    preview = staff_client.post(url, {"everyone": "on", "learners": "", "preview": "Preview"})
+    selection = preview.context["selection"]
+    assert [user.username for _who, user in selection.starting] == ["grace", "alan"]
+    assert selection.skipped == [("ada", "already in this automation")]
+    page = preview.content.decode()
+    assert 'name="everyone" value="on"' in page and "2 learners will" in page
+    done = staff_client.post(url, {"everyone": "on", "learners": "", "confirm": "Start 2 learners"})
+    assert done.status_code == 302
+    assert set(Run.objects.filter(automation=automation).values_list("user__username", flat=True)) == {
+        "ada", "grace", "alan"}
+
+
+def test_everyone_needs_courses_in_the_scope(admin_client, automation):
+    from lms_automations.models import Automation  # pylint: disable=import-outside-toplevel
+
+    Automation.objects.filter(pk=automation.pk).update(scope_courses=[], scope_orgs=["Mine"])
+    response = admin_client.post(automation_url(automation, "start-learners/"),
+                                 {"everyone": "on", "preview": "Preview"})
+    assert "names no course in its scope" in response.content.decode()

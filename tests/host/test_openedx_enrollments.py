@@ -122,3 +122,14 @@ def test_active_course_keys_lists_only_active_enrolments(lms, host, ada):
     lms.enrollments.rows += [EnrollmentRow(ada.pk, COURSE, "audit", True, NOW),
                              EnrollmentRow(ada.pk, CourseKey.from_string(NEXT), "audit", False, NOW)]
     assert host.active_course_keys(ada.pk) == {str(COURSE)}
+
+
+def test_enrolled_user_ids_reads_active_enrolments_of_the_courses(lms, host, ada):
+    from standin_rows import EnrollmentRow  # pylint: disable=import-outside-toplevel
+
+    bob = services.create_learner("bob")
+    lms.enrollments.rows += [EnrollmentRow(ada.pk, COURSE, "audit", True, NOW),
+                             EnrollmentRow(bob.pk, COURSE, "audit", False, NOW),
+                             EnrollmentRow(bob.pk, CourseKey.from_string(NEXT), "verified", True, NOW)]
+    assert host.enrolled_user_ids([str(COURSE)]) == {ada.pk}
+    assert host.enrolled_user_ids([str(COURSE), NEXT]) == {ada.pk, bob.pk}

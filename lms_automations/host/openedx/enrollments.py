@@ -37,6 +37,13 @@ class EnrollmentsMixin:
         row = CourseEnrollment.objects.filter(user_id=user_id, course_id=key).first()
         return None if row is None else {"mode": row.mode, "is_active": row.is_active, "created": row.created}
 
+    def enrolled_user_ids(self, course_keys):
+        from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
+
+        keys = [course_key_of(key) for key in course_keys]
+        return set(CourseEnrollment.objects.filter(course_id__in=keys, is_active=True)
+                   .values_list("user_id", flat=True))
+
     def active_course_keys(self, user_id):
         from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
 
