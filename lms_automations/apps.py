@@ -42,6 +42,8 @@ LMS_RECEIVERS = [
     _receiver("on_ora_submission_created", _OPENEDX_LEARNING + "ORA_SUBMISSION_CREATED"),
     _receiver("on_badge_awarded", _OPENEDX_LEARNING + "BADGE_AWARDED"),
     _receiver("on_program_certificate_awarded", _OPENEDX_LEARNING + "PROGRAM_CERTIFICATE_AWARDED"),
+    # A Django signal of edx-platform (Registration.activate); connect_plugin_receivers imports it in the LMS.
+    _receiver("on_account_activated", "openedx.core.djangoapps.signals.signals.USER_ACCOUNT_ACTIVATED"),
     _receiver(
         "on_block_completion_saved",
         "django.db.models.signals.post_save",
@@ -90,12 +92,11 @@ class LmsAutomationsConfig(AppConfig):
         _connect_host_only_receivers()
 
 
-#: Django signals that exist only inside edx-platform: (module, signal name, receiver).
+#: Signals of edx-platform connected at ``ready()`` rather than through ``signals_config`` (their
+#: receivers live outside ``handlers``): (module, signal name, receiver).
 HOST_ONLY_RECEIVERS = [
     ("openedx.core.djangoapps.user_api.accounts.signals", "USER_RETIRE_LMS_MISC",
      "lms_automations.retirement.on_user_retired"),
-    ("openedx.core.djangoapps.signals.signals", "USER_ACCOUNT_ACTIVATED",
-     "lms_automations.handlers.on_account_activated"),
 ]
 
 

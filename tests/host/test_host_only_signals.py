@@ -16,13 +16,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def host_signals(lms):  # pylint: disable=unused-argument
-    """Connect the host-only receivers as ``ready()`` does inside the LMS."""
+    """Connect the receivers of edx-platform's own signals as they are inside the LMS."""
     from openedx.core.djangoapps.signals.signals import USER_ACCOUNT_ACTIVATED  # pylint: disable=import-outside-toplevel
     from openedx.core.djangoapps.user_api.accounts.signals import (  # pylint: disable=import-outside-toplevel
         USER_RETIRE_LMS_MISC,
     )
 
-    assert _connect_host_only_receivers() == ["USER_RETIRE_LMS_MISC", "USER_ACCOUNT_ACTIVATED"]
+    from sandbox.lms.apps import connect_plugin_receivers  # pylint: disable=import-outside-toplevel
+
+    connect_plugin_receivers()  # as edx-platform's PluginsConfig.ready(): signals_config, now importable
+    assert _connect_host_only_receivers() == ["USER_RETIRE_LMS_MISC"]
     return USER_ACCOUNT_ACTIVATED, USER_RETIRE_LMS_MISC
 
 
@@ -83,3 +86,12 @@ def test_ora_receivers_are_declared_for_connect_plugin_receivers():
     assert {"receiver_func_name": "on_ora_submission_created",
             "signal_path": "openedx_events.learning.signals.ORA_SUBMISSION_CREATED",
             "dispatch_uid": "lms_automations.on_ora_submission_created"} in LMS_RECEIVERS
+
+
+def test_every_declared_signal_imports_inside_the_lms(lms):  # pylint: disable=unused-argument
+    from django.utils.module_loading import import_string  # pylint: disable=import-outside-toplevel
+
+    from lms_automations.apps import LMS_RECEIVERS  # pylint: disable=import-outside-toplevel
+
+    for receiver in LMS_RECEIVERS:
+        assert import_string(receiver["signal_path"]) is not None, receiver
