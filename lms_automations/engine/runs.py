@@ -101,7 +101,7 @@ def start_run(automation, user_id, *, event=None, trigger_position=None, now=Non
     how = (f"started by {started_by}" if started_by else
            f"started by {event.event_type} (trigger {trigger_position + 1})" if event else "started")
     add_log(run, RunLog.KIND.started, how, at=now, detail={"event_id": event.pk if event else None})
-    schedule_wake(run, now, RunWake.REASON.start)
+    RunWake.objects.create(run=run, due_at=now, reason=RunWake.REASON.start)  # a new run has no wake-up yet
     return run, None
 
 
