@@ -22,11 +22,13 @@ log = logging.getLogger(__name__)
 _collecting = threading.local()
 
 
-def record_event(event_type, *, user_id, payload, occurred_at=None, source, idempotency_key):
+def record_event(event_type, *, user_id, payload, occurred_at=None, source, idempotency_key, created=None):
     """Insert an ``Event`` unless its key exists, and dispatch it after commit.
 
     Returns the idempotency key, or None if the row could not be written. A duplicate is not an
-    error: the dispatch it enqueues finds the event already handled and does nothing.
+    error: the dispatch it enqueues finds the event already handled and does nothing. ``created``, a
+    list, receives whether this call wrote the row (REST answers 201 or 200 by it, even when two
+    requests with one key arrive together).
     """
     key = idempotency_key[:255]
     if user_id is None:
@@ -44,6 +46,9 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
     try:
         with transaction.atomic():
             Event.objects.bulk_create([event], ignore_conflicts=True)
+            if created is not None:
+                # Ours if the stored row carries our own recording instant (set on this instance).
+                created.append(Event.objects.filter(idempotency_key=key, recorded_at=event.recorded_at).exists())
     except Exception:  # pylint: disable=broad-except
         # DatabaseError, or a payload that is not JSON: either way the host must not notice.
         log.exception("lms_automations: could not record %s for user %s", event_type, user_id)

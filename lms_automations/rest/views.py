@@ -156,11 +156,16 @@ def _learner(reference):
     return users[0]
 
 
+def _stored(stored_key):
+    return Event.objects.filter(idempotency_key=stored_key).first()
+
+
 def _record(event_type, user, data, client_key):
     """The event stored under ``client_key`` and whether this request created it."""
     stored_key = KEY_PREFIX + client_key
-    existing = Event.objects.filter(idempotency_key=stored_key).first()
+    existing = _stored(stored_key)
     if existing is None:
+        wrote = []
         with transaction.atomic():
             recorded = record_event(
                 event_type,
@@ -169,12 +174,13 @@ def _record(event_type, user, data, client_key):
                 occurred_at=data["occurred_at"] or timezone.now(),
                 source=Event.SOURCE.rest,
                 idempotency_key=stored_key,
+                created=wrote,
             )
         if recorded is None:
             raise Unavailable("The event could not be stored; try again later (with the same idempotency_key).")
         event = Event.objects.get(idempotency_key=stored_key)
-        # A concurrent request with the same key may have inserted first; its row is the event.
-        created = True
+        # A concurrent request with the same key may have inserted first: then its row is the event.
+        created = bool(wrote and wrote[0])
     else:
         event, created = existing, False
     if (event.event_type, event.user_id) != (event_type, user.pk):

@@ -48,6 +48,19 @@ def test_the_same_idempotency_key_twice_is_one_event(logged_in):
     assert Event.objects.get().payload["minutes"] == 42, "the first report wins"
 
 
+def test_a_request_that_loses_the_race_for_a_key_answers_200(logged_in, monkeypatch):
+    from lms_automations.rest import views  # pylint: disable=import-outside-toplevel
+
+    first = post(logged_in, webinar(idempotency_key="zoom-123"))
+    # The second request looked before the first wrote its row: it sees no event under the key...
+    monkeypatch.setattr(views, "_stored", lambda key: None)
+    again = post(logged_in, webinar(idempotency_key="zoom-123"))
+    # ...and still learns that it did not write the event.
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["created"] is False and again.json()["id"] == first.json()["id"]
+    assert Event.objects.count() == 1
+
+
 def test_without_a_key_every_post_is_a_new_event_and_the_generated_key_is_returned(logged_in):
     first, second = post(logged_in, webinar()), post(logged_in, webinar())
     assert (first.status_code, second.status_code) == (201, 201)
