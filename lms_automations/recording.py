@@ -9,6 +9,7 @@ the dispatch. A duplicate key inserts nothing: the same host occurrence is one e
 raises into the caller; an enqueue that fails is retried by the tick's outbox relay.
 """
 import contextlib
+import functools
 import logging
 import threading
 
@@ -55,6 +56,33 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
         return None
     transaction.on_commit(lambda: hand_over(key, event_type, user_id))
     return key
+
+
+def record_events(events):
+    """Record many events at once (the daily scans): one read of the keys already stored, one insert
+    of the rest, each new one handed to the engine after commit. ``events`` are dicts of
+    ``record_event``'s arguments; returns the keys newly written. A scan that runs again the next day
+    finds its known streaks in that one read instead of trying every insert again."""
+    if not events:
+        return []
+    rows = {}
+    for item in events:
+        key = item["idempotency_key"][:255]
+        if item.get("user_id") is not None and key not in rows:
+            rows[key] = Event(event_type=item["event_type"], user_id=item["user_id"], payload=item["payload"],
+                              occurred_at=item.get("occurred_at") or timezone.now(), source=item["source"],
+                              idempotency_key=key)
+    known = set(Event.objects.filter(idempotency_key__in=list(rows)).values_list("idempotency_key", flat=True))
+    fresh = [event for key, event in rows.items() if key not in known]
+    try:
+        with transaction.atomic():
+            Event.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    except Exception:  # pylint: disable=broad-except
+        log.exception("lms_automations: could not record %d scan event(s)", len(fresh))
+        return []
+    for event in fresh:
+        transaction.on_commit(functools.partial(hand_over, event.idempotency_key, event.event_type, event.user_id))
+    return [event.idempotency_key for event in fresh]
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from django.db import transaction
 from .conf import get_setting
 from .host import get_host
 from .models import Event, PeriodicScan
-from .recording import record_event
+from .recording import record_events
 
 log = logging.getLogger(__name__)
 SCAN_INTERVAL = datetime.timedelta(days=1)
@@ -80,27 +80,21 @@ def scan_inactivity(now):
         batch = list(itertools.islice(readings, SCAN_BATCH))
         if not batch:
             break
-        with transaction.atomic():  # each batch's events are handed to the engine when it commits
-            for user_id, course_key, last_activity in batch:
-                recorded += _record_thresholds(user_id, course_key, last_activity, thresholds, now)
-    log.info("lms_automations: inactivity scan saw %d quiet streak threshold(s)", recorded)
+        with transaction.atomic():  # each batch's new events are handed to the engine when it commits
+            events = [event for user_id, course_key, last_activity in batch
+                      for event in _threshold_events(user_id, course_key, last_activity, thresholds, now)]
+            recorded += len(record_events(events))
+    log.info("lms_automations: inactivity scan recorded %d new quiet streak threshold(s)", recorded)
     return recorded
 
 
-def _record_thresholds(user_id, course_key, last_activity, thresholds, now):
+def _threshold_events(user_id, course_key, last_activity, thresholds, now):
+    """One ``activity.inactive`` per threshold the quiet streak has reached, keyed on the streak."""
     days = (now - last_activity).days
-    recorded = 0
-    for threshold in thresholds:
-        if days < threshold:
-            break
-        record_event(
-            "activity.inactive",
-            user_id=user_id,
-            payload={"user_id": user_id, "course_key": course_key, "days": threshold,
+    return [
+        {"event_type": "activity.inactive", "user_id": user_id, "occurred_at": now, "source": Event.SOURCE.scan,
+         "payload": {"user_id": user_id, "course_key": course_key, "days": threshold,
                      "last_activity_at": last_activity.isoformat()},
-            occurred_at=now,
-            source=Event.SOURCE.scan,
-            idempotency_key=f"inactive:{user_id}:{course_key}:{threshold}:{last_activity.date().isoformat()}",
-        )
-        recorded += 1
-    return recorded
+         "idempotency_key": f"inactive:{user_id}:{course_key}:{threshold}:{last_activity.date().isoformat()}"}
+        for threshold in thresholds if days >= threshold
+    ]
