@@ -80,8 +80,13 @@ def record_events(events):
     except Exception:  # pylint: disable=broad-except
         log.exception("lms_automations: could not record %d scan event(s)", len(fresh))
         return []
+    handed = set()
     for event in fresh:
-        transaction.on_commit(functools.partial(hand_over, event.idempotency_key, event.event_type, event.user_id))
+        # One hand-over per learner: the dispatch it causes takes all of that learner's new events in order.
+        if event.user_id not in handed:
+            handed.add(event.user_id)
+            transaction.on_commit(functools.partial(hand_over, event.idempotency_key, event.event_type,
+                                                    event.user_id))
     return [event.idempotency_key for event in fresh]
 
 

@@ -81,3 +81,16 @@ def test_nobody_listening_means_no_scan(learners, monkeypatch, django_capture_on
     with at(30), django_capture_on_commit_callbacks(execute=True):
         assert run_tick().scanned == 0
     assert not Event.objects.filter(event_type="activity.inactive").exists()
+
+
+def test_one_hand_over_per_learner_dispatches_all_their_thresholds(learners, listening, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):
+    from lms_automations import recording
+
+    handed = []
+    original = recording.hand_over
+    monkeypatch.setattr(recording, "hand_over", lambda key, *rest: handed.append(key) or original(key, *rest))
+    with at(15), django_capture_on_commit_callbacks(execute=True):
+        assert run_tick().scanned == 4  # ada and grace: 7 and 14 days each
+    assert len([key for key in handed if key.startswith("inactive:")]) == 2
+    assert not Event.objects.filter(event_type="activity.inactive", dispatched_at__isnull=True).exists()
