@@ -7,16 +7,13 @@ of the figure (no broker): the scan's own work is.
 """
 import argparse
 import datetime
-import os
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sandbox.settings")
-os.environ.setdefault("SANDBOX_DEBUG", "0")  # DEBUG keeps every query in memory: not what a site runs
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent / 'var' / 'bench.sqlite3'}")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_env  # noqa: F401  (the sandbox settings, DEBUG off, the benchmark database)
 
 
 def main():

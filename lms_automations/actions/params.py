@@ -6,6 +6,7 @@ checked at run time by the ``rendered_*`` helpers, where a bad value is a ``Perm
 names the param.
 """
 from ..catalogue import object_schema
+from ..conditions.params import rendered_automation_id  # noqa: F401  (one parser for both kinds)
 from ..engine.errors import PermanentError
 
 TEMPLATE_PATTERN = r"\{\{.*\}\}|\{%.*%\}"
@@ -43,17 +44,6 @@ def rendered_text(params, name, *, max_length=None):
 
 def rendered_course_key(params, name="course_key"):
     return rendered_text(params, name, max_length=255)
-
-
-def rendered_automation_id(params, name="automation_id"):
-    value = params.get(name)
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        number = 0
-    if isinstance(value, bool) or number < 1:
-        raise PermanentError(f"params.{name}: {value!r} is not an automation id")
-    return number
 
 
 def with_extra_errors(schema_errors, extra_errors):
