@@ -57,7 +57,7 @@ class StepForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "kind" in self.fields:
-            catalogue_select(self, "kind", step_kind_choices(), required=False)
+            catalogue_select(self, "kind", step_kind_choices(), blank="— (a branch has no kind)")
         if self.instance.pk and "params" in self.fields:
             self.initial["params"] = masked_params(self.instance.step_type, self.instance.kind, self.instance.params)
 

@@ -26,22 +26,19 @@ def event_type_choices():
 
 def step_kind_choices():
     """Actions and waits, grouped under their kind, for the step's ``kind`` (empty for a branch)."""
-    return [("", "— (a branch has no kind)"),
-            *[(f"Action · {group}", options) for group, options in _grouped(get_actions().values())],
+    return [*[(f"Action · {group}", options) for group, options in _grouped(get_actions().values())],
             *[(f"Wait · {group}", options) for group, options in _grouped(get_waits().values())]]
 
 
-def catalogue_select(form, name, choices, required=True):
-    """Turn ``form.fields[name]`` into a dropdown of ``choices``, keeping a current value it lacks."""
-    current = form.initial.get(name) or (form.instance and getattr(form.instance, name, "")) or ""
-    known = {key for _group, options in choices if isinstance(options, list) for key, _label in options}
-    known |= {key for key, options in choices if isinstance(options, str)}
-    if current and current not in known:
-        choices = [(current, f"{current} — {UNKNOWN}"), *choices]
+def catalogue_select(form, name, choices, blank="---------"):
+    """Turn ``form.fields[name]`` into a dropdown of ``choices`` (grouped: ``[(group, [(key, label)])]``)
+    headed by an empty choice labelled ``blank``, keeping a current value the catalogue lacks."""
+    current = form.initial.get(name) or getattr(form.instance, name, "") or ""
+    known = {key for _group, options in choices for key, _label in options}
+    head = [("", blank)] + ([(current, f"{current} — {UNKNOWN}")] if current and current not in known else [])
     field = form.fields[name]
-    form.fields[name] = forms.ChoiceField(choices=choices if required is False or not field.required
-                                          else [("", "---------"), *choices],
-                                          required=field.required, help_text=field.help_text, label=field.label)
+    form.fields[name] = forms.ChoiceField(choices=head + choices, required=field.required,
+                                          help_text=field.help_text, label=field.label)
 
 
 def params_reference(entry_class):

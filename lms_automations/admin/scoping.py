@@ -12,15 +12,28 @@ from ..host import get_host
 from ..models import Automation
 
 
+def staff_scope(user):
+    """None when ``user`` sees every course, else ``(course keys, organisations)`` of their course
+    team roles. Asked of the host once per request: it is kept on the request's user object, which
+    an admin page consults for every model and permission it shows."""
+    cached = getattr(user, "_lms_automations_staff_scope", False)
+    if cached is not False:
+        return cached
+    scope = None
+    if not user.is_superuser:
+        course_keys = get_host().staff_course_keys(user)
+        if course_keys is not None:
+            scope = (set(course_keys), set(get_host().staff_orgs(user)))
+    user._lms_automations_staff_scope = scope  # pylint: disable=protected-access
+    return scope
+
+
 def visible_automation_ids(user):
     """None when ``user`` may see every automation, else the ids they may see."""
-    if user.is_superuser:
+    scope = staff_scope(user)
+    if scope is None:
         return None
-    course_keys = get_host().staff_course_keys(user)
-    if course_keys is None:
-        return None
-    course_keys = set(course_keys)
-    team_orgs = set(get_host().staff_orgs(user))
+    course_keys, team_orgs = scope
     orgs = {org_of(key) for key in course_keys} | team_orgs
     return [
         automation_id for automation_id, courses, scope_orgs in
@@ -37,15 +50,13 @@ def scope_refusal(user, scope_courses, scope_orgs):
     role, to their organisation and its courses); an automation with no scope runs everywhere, so
     only those who see every automation may save one.
     """
-    if user is None or user.is_superuser:
+    scope = staff_scope(user) if user is not None else None
+    if scope is None:
         return None
-    course_keys = get_host().staff_course_keys(user)
-    if course_keys is None:
-        return None
-    team_orgs = set(get_host().staff_orgs(user))
+    course_keys, team_orgs = scope
     if not scope_courses and not scope_orgs:
         return "Name the courses this automation is for: without a scope it would run in every course."
-    foreign = [key for key in scope_courses if key not in set(course_keys) and org_of(key) not in team_orgs]
+    foreign = [key for key in scope_courses if key not in course_keys and org_of(key) not in team_orgs]
     foreign += [org for org in scope_orgs if org not in team_orgs]
     if foreign:
         return ("You can scope automations only to courses where you are on the course team; not yours: "
@@ -75,7 +86,7 @@ class CourseScopedAdminMixin:
 
 def sees_everything(user):
     """Superusers, and whoever the host says may see every course."""
-    return user.is_superuser or get_host().staff_course_keys(user) is None
+    return staff_scope(user) is None
 
 
 class CourseEventsAdminMixin:
@@ -87,8 +98,7 @@ class CourseEventsAdminMixin:
         queryset = super().get_queryset(request)
         if sees_everything(request.user):
             return queryset
-        course_keys = set(get_host().staff_course_keys(request.user))
-        orgs = set(get_host().staff_orgs(request.user))
+        course_keys, orgs = staff_scope(request.user)
         visible = Q(payload__course_key__in=sorted(course_keys)) if course_keys else Q(pk__in=[])
         for org in sorted(orgs):
             visible |= Q(payload__course_key__startswith=f"course-v1:{org}+")

@@ -130,8 +130,8 @@ def select_learners(automation, identifiers, staff_user=None, *, enrolled_known=
     """
     users = _users_by_identifier(identifiers)
     if staff_user is not None and not enrolled_known and not sees_everything(staff_user):
-        users = {key: user if user is not None and _enrolled_in_scope(automation, user) else None
-                 for key, user in users.items()}
+        theirs = _enrolled_in_scope(automation, {user.pk for user in users.values() if user is not None})
+        users = {key: user if user is not None and user.pk in theirs else None for key, user in users.items()}
     unknown = UNKNOWN if staff_user is None or sees_everything(staff_user) else NOT_THEIR_LEARNER
     user_ids = [user.pk for user in users.values() if user is not None]
     open_runs = set(Run.objects.filter(automation=automation, status__in=Run.OPEN_STATUSES,
@@ -164,12 +164,17 @@ def select_learners(automation, identifiers, staff_user=None, *, enrolled_known=
     return selection
 
 
-def _enrolled_in_scope(automation, user):
-    """Whether the learner has an active enrolment in a course of the automation's scope (by course
-    key, or by the course's organisation): course teams may start only their own learners."""
-    courses = set(automation.scope_courses or [])
+def _enrolled_in_scope(automation, user_ids):
+    """Which of ``user_ids`` have an active enrolment in a course of the automation's scope: course
+    teams may start only their own learners. Scope courses are checked in one read; only learners
+    left over are checked one by one against the scope's organisations."""
+    enrolled = set(get_host().enrolled_user_ids(automation.scope_courses)) & user_ids \
+        if automation.scope_courses else set()
     orgs = set(automation.scope_orgs or [])
-    return any(key in courses or org_of(key) in orgs for key in get_host().active_course_keys(user.pk))
+    if orgs:
+        enrolled |= {user_id for user_id in user_ids - enrolled
+                     if any(org_of(key) in orgs for key in get_host().active_course_keys(user_id))}
+    return enrolled
 
 
 def _users_by_identifier(identifiers):

@@ -81,43 +81,33 @@ def claim_due_runs(now, limit=None):
     end is the token the resume task must present.
     """
     limit = limit or get_setting("TICK_BATCH_SIZE")
-    batch_size = get_setting("TASK_BATCH_SIZE")
-    lease_until = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
     claimed = 0
     while True:
-        with transaction.atomic():
-            run_ids = list(
-                RunWake.objects.select_for_update(skip_locked=True)
-                .filter(due_at__lte=now)
-                .order_by("due_at")
-                .values_list("run_id", flat=True)[:limit]
-            )
-            if not run_ids:
-                break
-            # The reason (wait over, timeout, retry) is kept: the resume acts on it.
-            RunWake.objects.filter(run_id__in=run_ids).update(due_at=lease_until)
-        token = lease_until.isoformat()
-        for start in range(0, len(run_ids), batch_size):
-            enqueue_resume(run_ids[start:start + batch_size], token)
+        run_ids = _lease_and_enqueue(RunWake.objects.filter(due_at__lte=now).order_by("due_at"), now, limit)
         claimed += len(run_ids)
         if len(run_ids) < limit:
-            break
-    return claimed
+            return claimed
 
 
 def hand_to_workers(run_ids, now=None):
     """Lease these runs (those due now) and resume them through Celery in batches, as the tick does:
     for staff actions on many learners, whose steps must not run inside the admin request."""
     now = now or timezone.now()
+    return len(_lease_and_enqueue(RunWake.objects.filter(run_id__in=list(run_ids), due_at__lte=now), now))
+
+
+def _lease_and_enqueue(wakes, now, limit=None):
+    """Lease the runs of ``wakes`` (at most ``limit``) that no one else holds, then enqueue them in
+    batches of ``TASK_BATCH_SIZE``; the lease end is the token. Returns the run ids leased."""
     lease_until = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
     with transaction.atomic():
-        leased = list(RunWake.objects.select_for_update(skip_locked=True)
-                      .filter(run_id__in=list(run_ids), due_at__lte=now).values_list("run_id", flat=True))
-        RunWake.objects.filter(run_id__in=leased).update(due_at=lease_until)
+        run_ids = list(wakes.select_for_update(skip_locked=True).values_list("run_id", flat=True)[:limit])
+        # The reason (wait over, timeout, retry) is kept: the resume acts on it.
+        RunWake.objects.filter(run_id__in=run_ids).update(due_at=lease_until)
     batch_size = get_setting("TASK_BATCH_SIZE")
-    for start in range(0, len(leased), batch_size):
-        enqueue_resume(leased[start:start + batch_size], lease_until.isoformat())
-    return len(leased)
+    for start in range(0, len(run_ids), batch_size):
+        enqueue_resume(run_ids[start:start + batch_size], lease_until.isoformat())
+    return run_ids
 
 
 def enqueue_resume(run_ids, token):

@@ -148,3 +148,15 @@ def test_everyone_needs_courses_in_the_scope(admin_client, automation):
     response = admin_client.post(automation_url(automation, "start-learners/"),
                                  {"everyone": "on", "preview": "Preview"})
     assert "names no course in its scope" in response.content.decode()
+
+
+def test_for_an_organisation_wide_automation_learners_of_the_orgs_courses_start(staff_client, automation, learners):
+    from lms_automations.models import Automation  # pylint: disable=import-outside-toplevel
+
+    Automation.objects.filter(pk=automation.pk).update(scope_courses=[], scope_orgs=["Mine"])
+    services.create_learner("eve", "eve@example.com")
+    preview = staff_client.post(automation_url(automation, "start-learners/"),
+                                {"learners": "ada\neve", "preview": "Preview"})
+    selection = preview.context["selection"]
+    assert [who for who, _user in selection.starting] == ["ada"]
+    assert selection.skipped == [("eve", NOT_THEIRS)]
