@@ -9,7 +9,7 @@ from ..engine.ops import NUMERIC_OPS, OPS, VALUELESS_OPS
 
 TEMPLATE_PATTERN = r"\{\{.*\}\}|\{%.*%\}"
 
-OP = {"type": "string", "enum": list(OPS), "description": "a comparison op (SPEC §4.2)"}
+OP = {"type": "string", "enum": list(OPS), "description": "a comparison operator"}
 NUMERIC_OP = {"type": "string", "enum": list(NUMERIC_OPS), "description": "eq, ne, gt, gte, lt or lte"}
 ANY_VALUE = {"description": "the value to compare with (a list for in / not_in, an ISO duration for within_last)"}
 COURSE_KEY = {"type": "string", "minLength": 1, "maxLength": 255,
