@@ -1,5 +1,6 @@
 """Progress actions: marking blocks complete and personal due-date extensions, in the LMS."""
 from ..catalogue import Action
+from ..completion_tracking import require_completion_tracking
 from .params import BLOCK_KEYS, COURSE_KEY, params, rendered_course_key
 
 
@@ -19,6 +20,7 @@ class ProgressMarkComplete(Action):
         done = context.host.completed_blocks(context.user_id, course_key)
         missing = [key for key in dict.fromkeys(params["block_keys"]) if key not in done]
         if missing:
+            require_completion_tracking()
             context.host.mark_blocks_complete(context.user_id, course_key, missing)
         return {"marked": len(missing), "already_complete": len(params["block_keys"]) - len(missing)}
 

@@ -4,7 +4,7 @@ from django.core import mail
 from openedx_events.learning.data import UserNotificationData
 from openedx_events.learning.signals import USER_NOTIFICATION_REQUESTED
 
-from lms_automations.engine.errors import PermanentError
+from lms_automations.engine.errors import PermanentError, SilentFailure
 from sandbox.lms import services
 
 from .conftest import COURSE
@@ -66,7 +66,8 @@ def test_a_cohort_that_does_not_exist_is_named_in_the_error(lms, host, ada, coho
         host.add_to_cohort(ada.pk, str(COURSE), "Night")
 
 
-def test_notifications_go_through_user_notification_requested(lms, host, ada):  # pylint: disable=unused-argument
+def test_notifications_go_through_user_notification_requested(lms, host, ada):
+    lms.notification_flags["courses"] = {COURSE}
     received = []
 
     def receiver(signal, sender, notification_data, metadata, **kwargs):  # pylint: disable=unused-argument
@@ -87,6 +88,23 @@ def test_notifications_go_through_user_notification_requested(lms, host, ada):  
 def test_a_notification_type_the_lms_lacks_is_refused_with_the_known_ones(lms, host, ada):  # pylint: disable=unused-argument
     with pytest.raises(PermanentError, match="no notification type 'promo'.*course_updates, ora_grade_assigned"):
         host.send_notification(ada.pk, str(COURSE), "promo", {})
+
+
+def test_a_notification_while_the_course_flag_is_off_fails_silently_naming_the_flag(lms, host, ada):
+    received = []
+
+    def receiver(signal, sender, notification_data, metadata, **kwargs):  # pylint: disable=unused-argument
+        received.append(notification_data)
+
+    USER_NOTIFICATION_REQUESTED.connect(receiver)
+    try:
+        with pytest.raises(SilentFailure, match="notifications.enable_notifications is off"):
+            host.send_notification(ada.pk, str(COURSE), "course_updates", {"course_update_content": "x"})
+        lms.notification_flags["everyone"] = True
+        host.send_notification(ada.pk, str(COURSE), "course_updates", {"course_update_content": "x"})
+    finally:
+        USER_NOTIFICATION_REQUESTED.disconnect(receiver)
+    assert len(received) == 1, "nothing is sent while the flag is off; everything once it is on"
 
 
 def test_email_goes_through_ace_to_the_learners_address(lms, host, ada):  # pylint: disable=unused-argument

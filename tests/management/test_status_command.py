@@ -45,3 +45,29 @@ def test_no_tick_and_no_worker_are_named():
     assert code == 1
     assert "1 run(s) overdue: is `automations_tick` running every minute?" in err
     assert "1 event(s) not dispatched: is a Celery worker consuming 'edx.lms.core.default'?" in err
+
+
+def _automation_on(event_type, name):
+    from lms_automations import api  # pylint: disable=import-outside-toplevel
+
+    return api.import_automation({
+        "format": "lms-automations/v1", "name": name, "status": "active", "scope": {"courses": [], "orgs": []},
+        "triggers": [{"event": event_type}],
+        "steps": [{"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["x"]}}],
+    })
+
+
+def test_completion_tracking_off_is_a_problem_only_while_an_automation_needs_it():
+    from waffle.testutils import override_switch  # pylint: disable=import-outside-toplevel
+
+    _automation_on("enrollment.created", "Welcome")
+    with override_switch("completion.enable_completion_tracking", active=False):
+        code, out, err = status()
+        assert code == 0 and "completion tracking (completion.enable_completion_tracking): off" in out
+        _automation_on("progress.lesson_completed", "Lesson done")
+        code, _out, err = status()
+    assert code == 1
+    assert "completion tracking is off" in err and "Lesson done" in err and "Welcome" not in err
+    with override_switch("completion.enable_completion_tracking", active=True):
+        code, out, err = status()
+    assert code == 0 and "completion tracking" not in out

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from lms_automations.completion_tracking import SWITCH, automations_needing_completion, completion_tracking_enabled
 from lms_automations.conf import get_setting
 from lms_automations.models import Automation, Event, PeriodicScan, Run, RunWake
 
@@ -42,6 +43,14 @@ class Command(BaseCommand):
             self.stdout.write(f"daily scan {scan.name}: last run {last}")
             if active and (scan.last_run_at is None or now - scan.last_run_at > SCAN_LATE):
                 problems.append(f"the {scan.name} scan has not run for over a day: is the tick running?")
+
+        if completion_tracking_enabled() is False:
+            needing = automations_needing_completion()
+            self.stdout.write(f"completion tracking ({SWITCH}): off")
+            if needing:
+                problems.append(f"completion tracking is off, so no progress event fires and progress conditions "
+                                f"read nothing, but these automations use them: {', '.join(needing)}; turn on the "
+                                f"waffle switch {SWITCH}")
 
         for problem in problems:
             self.stderr.write(f"PROBLEM: {problem}")

@@ -120,6 +120,8 @@ class StandinLms:
     anonymous_ids: dict = dataclasses.field(default_factory=dict)
     extended_profiles: Table = dataclasses.field(default_factory=Table)
     extended_profile_model: object = None
+    # The course waffle flag notifications.enable_notifications: {"everyone": bool, "courses": {CourseKey}}.
+    notification_flags: dict = dataclasses.field(default_factory=dict)
 
     def record(self, name, *args, **kwargs):
         """Log a call; raise what the test asked this function to raise."""
