@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from model_utils import Choices
 from model_utils.models import TimeStampedModel
-from simple_history.models import HistoricalRecords
+from .history import PluginHistoricalRecords
 
 
 class Automation(TimeStampedModel):
@@ -49,7 +49,7 @@ class Automation(TimeStampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = PluginHistoricalRecords()
 
     class Meta:
         app_label = "lms_automations"
@@ -70,7 +70,7 @@ class Trigger(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     event_type = models.CharField(max_length=100, db_index=True)
     filter = models.JSONField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = PluginHistoricalRecords()
 
     class Meta:
         app_label = "lms_automations"
@@ -104,7 +104,7 @@ class Step(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     side = models.CharField(max_length=3, choices=SIDE, default=SIDE.main, blank=True)
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = PluginHistoricalRecords()
 
     class Meta:
         app_label = "lms_automations"
@@ -132,7 +132,7 @@ class ExitCondition(models.Model):
     event_type = models.CharField(max_length=100, db_index=True)
     filter = models.JSONField(null=True, blank=True)
     outcome = models.CharField(max_length=9, choices=OUTCOME, default=OUTCOME.converted)
-    history = HistoricalRecords()
+    history = PluginHistoricalRecords()
 
     class Meta:
         app_label = "lms_automations"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from model_utils import Choices
 from model_utils.models import TimeStampedModel
-from simple_history.models import HistoricalRecords
+from .history import PluginHistoricalRecords
 
 
 class Event(models.Model):
@@ -119,7 +119,7 @@ class CustomEventType(TimeStampedModel):
     fields = models.JSONField(
         default=list, blank=True, help_text='Declared payload fields, e.g. [{"name": "webinar", "type": "string"}].'
     )
-    history = HistoricalRecords()
+    history = PluginHistoricalRecords()
 
     class Meta:
         app_label = "lms_automations"
