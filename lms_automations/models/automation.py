@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from model_utils import Choices
 from model_utils.models import TimeStampedModel
+
 from .history import PluginHistoricalRecords
 
 
