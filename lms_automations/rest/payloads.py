@@ -19,7 +19,8 @@ from ..catalogue import get_event_type
 from ..catalogue.events import CUSTOM_PREFIX
 
 COMMERCE_EVENT_TYPES = frozenset({
-    "order.paid", "order.payment_failed", "order.refunded", "subscription.renewed", "subscription.cancelled",
+    "order.created", "order.paid", "order.payment_failed", "order.refunded", "order.cancelled",
+    "subscription.renewed", "subscription.cancelled", "subscription.ended",
 })
 #: Set by the plugin from the request's ``user``; a payload may not carry it.
 RESERVED_FIELDS = frozenset({"user_id"})

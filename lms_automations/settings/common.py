@@ -51,6 +51,10 @@ DEFAULTS = {
     "INGEST_HMAC_SECRETS": {},
     # A signed request whose timestamp is further than this from the server's clock is refused (replay).
     "INGEST_HMAC_MAX_AGE_SECONDS": 300,
+    # Stores the order.refund and subscription.cancel actions ask: {"name": {"url": "https://…",
+    # "secret": "…"}}; without "secret", the store's INGEST_HMAC_SECRETS entry signs the requests.
+    # The webhook address rules apply (private addresses refused unless allowed).
+    "COMMERCE_STORES": {},
     # Retention, in days, of ended runs with their timelines, and of dispatched events.
     "RUN_RETENTION_DAYS": 365,
     "EVENT_RETENTION_DAYS": 180,

@@ -148,7 +148,7 @@ def test_unknown_learner_is_404(logged_in):
 
 @pytest.mark.parametrize(("event", "message"), [
     ("custom.not_declared", "declare it in Django admin"),
-    ("made.up", "send custom.<slug> (declared in admin) or one of order.paid"),
+    ("made.up", "send custom.<slug> (declared in admin) or one of order.cancelled, order.created, order.paid"),
 ])
 def test_unknown_event_type_is_404_and_says_what_to_do(logged_in, event, message):
     response = post(logged_in, webinar(event=event))

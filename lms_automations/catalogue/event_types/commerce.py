@@ -16,6 +16,14 @@ SUBSCRIPTION_FIELDS = {
 }
 
 
+class OrderCreated(EventType):
+    key = "order.created"
+    label = "Placed an order"
+    category = "Commerce"
+    description = "Fires when an external store reports that the learner placed an order (not yet paid): wait a little, then check for order.paid to chase unpaid orders."
+    payload_fields = ORDER_FIELDS
+
+
 class OrderPaid(EventType):
     key = "order.paid"
     label = "Paid an order"
@@ -40,6 +48,14 @@ class OrderRefunded(EventType):
     payload_fields = ORDER_FIELDS
 
 
+class OrderCancelled(EventType):
+    key = "order.cancelled"
+    label = "Order cancelled"
+    category = "Commerce"
+    description = "Fires when an external store reports that the learner's order was cancelled before it was paid or delivered."
+    payload_fields = ORDER_FIELDS
+
+
 class SubscriptionRenewed(EventType):
     key = "subscription.renewed"
     label = "Subscription renewed"
@@ -53,4 +69,12 @@ class SubscriptionCancelled(EventType):
     label = "Subscription cancelled"
     category = "Commerce"
     description = "Fires when an external store reports that the learner's subscription was cancelled."
+    payload_fields = SUBSCRIPTION_FIELDS
+
+
+class SubscriptionEnded(EventType):
+    key = "subscription.ended"
+    label = "Subscription ended"
+    category = "Commerce"
+    description = "Fires when an external store reports that the learner's subscription ended (its paid period is over, after a cancellation or a failed renewal)."
     payload_fields = SUBSCRIPTION_FIELDS
