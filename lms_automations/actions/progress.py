@@ -4,6 +4,16 @@ from ..completion_tracking import require_completion_tracking
 from .params import BLOCK_KEYS, COURSE_KEY, params, rendered_course_key
 
 
+def _mark_complete_schema():
+    schema = params(("course_key",), course_key=COURSE_KEY, block_keys=BLOCK_KEYS,
+                    whole_course={"type": "boolean",
+                                  "description": "every block of every unit of the course (instead of block_keys)"})
+    schema["anyOf"] = [{"required": ["block_keys"]},
+                       {"required": ["whole_course"], "properties": {"whole_course": {"const": True}}}]
+    schema["description"] = "list block_keys, or set whole_course to true"
+    return schema
+
+
 class ProgressMarkComplete(Action):
     """Only blocks not yet complete are submitted: a retry, or a learner who got there first, sends
     no second round of completion signals."""
@@ -11,18 +21,23 @@ class ProgressMarkComplete(Action):
     key = "progress.mark_complete"
     label = "Mark blocks complete"
     category = "Course"
-    description = ("Marks blocks of the course complete for the learner, whatever their real progress "
-                   "(e.g. a lesson they proved they know). Blocks already complete are left as they are.")
-    params_schema = params(("course_key", "block_keys"), course_key=COURSE_KEY, block_keys=BLOCK_KEYS)
+    description = ("Marks blocks of the course complete for the learner, whatever their real progress (e.g. a "
+                   "lesson they proved they know), or with whole_course every block of every unit, so the course "
+                   "counts as completed. Blocks already complete are left as they are.")
+    params_schema = _mark_complete_schema()
 
     def execute(self, params, context):
         course_key = rendered_course_key(params)
+        wanted = list(dict.fromkeys(params.get("block_keys") or ()))
+        if params.get("whole_course"):
+            outline = context.host.get_course_outline(course_key) or []
+            wanted = list(dict.fromkeys(block for unit in outline for block in unit.get("blocks") or ()))
         done = context.host.completed_blocks(context.user_id, course_key)
-        missing = [key for key in dict.fromkeys(params["block_keys"]) if key not in done]
+        missing = [key for key in wanted if key not in done]
         if missing:
             require_completion_tracking()
             context.host.mark_blocks_complete(context.user_id, course_key, missing)
-        return {"marked": len(missing), "already_complete": len(params["block_keys"]) - len(missing)}
+        return {"marked": len(missing), "already_complete": len(wanted) - len(missing)}
 
 
 class DatesExtend(Action):

@@ -188,3 +188,21 @@ def test_certificate_for_a_learner_who_passed(ada, course):
 ])
 def test_params_are_checked_where_staff_type_them(action, params, path):
     assert path in [error["path"] for error in action.check_params(params)]
+
+
+def test_mark_complete_of_the_whole_course_completes_every_unit(ada, course, django_capture_on_commit_callbacks):
+    services.enroll(ada, COURSE)
+    services.complete_block(ada, BLOCKS[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ProgressMarkComplete().execute({"course_key": COURSE, "whole_course": True}, context_for(ada))
+    assert result == {"marked": 2, "already_complete": 1}
+    assert get_host().completed_blocks(ada.pk, COURSE) == set(course.block_keys())
+    assert recorded("progress.course_completed") == 1
+
+
+def test_mark_complete_needs_blocks_or_the_whole_course():
+    assert ProgressMarkComplete.check_params({"course_key": COURSE}) == [
+        {"path": "params", "message": "list block_keys, or set whole_course to true"}]
+    assert ProgressMarkComplete.check_params({"course_key": COURSE, "whole_course": False}) == [
+        {"path": "params", "message": "list block_keys, or set whole_course to true"}]
+    assert ProgressMarkComplete.check_params({"course_key": COURSE, "whole_course": True}) == []
