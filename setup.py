@@ -112,6 +112,7 @@ setup(
             "learner.in_list = lms_automations.conditions.learner:LearnerInList",
             "learner.subscribed = lms_automations.conditions.learner:LearnerSubscribed",
             "learner.points = lms_automations.conditions.learner:LearnerPoints",
+            "learner.account_status = lms_automations.conditions.learner:LearnerAccountStatus",
             "course.enrolled = lms_automations.conditions.course:CourseEnrolled",
             "course.progress = lms_automations.conditions.course:CourseProgress",
             "course.lesson_completed = lms_automations.conditions.course:CourseLessonCompleted",

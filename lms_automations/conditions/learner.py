@@ -122,3 +122,35 @@ class LearnerPoints(Condition):
         course_key = rendered_course_key(params) if "course_key" in params else None
         balance = points_balance(context.user_id, course_key)
         return compare(balance, params["op"], params["value"], now=context.now), balance
+
+
+#: The username prefix Open edX gives a retired account (the LMS's RETIRED_USERNAME_PREFIX default).
+RETIRED_USERNAME_PREFIX = "retired__user_"
+ACCOUNT_STATUSES = ("active", "inactive", "retired")
+
+
+def account_status(learner):
+    """``retired`` (the LMS retired the account: its username was replaced), ``inactive`` (never
+    activated, or deactivated by staff) or ``active``; a learner the host no longer has is retired."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+    prefix = getattr(settings, "RETIRED_USERNAME_PREFIX", RETIRED_USERNAME_PREFIX)
+    if not learner or not learner.get("username") or str(learner["username"]).startswith(prefix):
+        return "retired"
+    return "active" if learner.get("is_active", True) else "inactive"
+
+
+class LearnerAccountStatus(Condition):
+    key = "learner.account_status"
+    label = "Account status"
+    category = "Learner"
+    description = ("Whether the learner's account is active, inactive (not activated from the e-mail yet, or "
+                   "deactivated) or retired (the learner asked for their account to be deleted).")
+    params_schema = params(("statuses",), statuses={
+        "type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "enum": list(ACCOUNT_STATUSES)},
+        "description": "any of active, inactive, retired"})
+
+    def evaluate(self, params, context):
+        learner = context.host.get_learner(context.user_id)
+        status = account_status(learner)
+        return status in params["statuses"], status

@@ -108,3 +108,20 @@ def test_points_are_the_sum_of_the_ledger(evaluate, ada):
     assert evaluate(ada, "learner.points", {"op": "eq", "value": 30, "course_key": COURSE}) == (True, 30)
     assert evaluate(ada, "learner.points", {"op": "lt", "value": 30, "course_key": "{{ event.course_key }}"},
                     event={"course_key": OTHER_COURSE}) == (True, 25)
+
+
+# --- learner.account_status ----------------------------------------------------------------------
+
+
+def test_account_status_active_inactive_and_retired(evaluate, ada):
+    assert evaluate(ada, "learner.account_status", {"statuses": ["active"]}) == (True, "active")
+    pending = services.create_learner("pending", is_active=False)
+    assert evaluate(pending, "learner.account_status", {"statuses": ["active"]}) == (False, "inactive")
+    retired = services.create_learner("retired__user_5f1c", "retired__user_5f1c@retired.invalid")
+    assert evaluate(retired, "learner.account_status", {"statuses": ["inactive", "retired"]}) == (True, "retired")
+
+
+def test_account_status_takes_only_known_statuses():
+    from lms_automations.conditions.learner import LearnerAccountStatus  # pylint: disable=import-outside-toplevel
+
+    assert LearnerAccountStatus.check_params({"statuses": ["deleted"]})[0]["path"] == "params.statuses[0]"
