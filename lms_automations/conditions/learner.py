@@ -147,7 +147,8 @@ class LearnerAccountStatus(Condition):
     description = ("Whether the learner's account is active, inactive (not activated from the e-mail yet, or "
                    "deactivated) or retired (the learner asked for their account to be deleted).")
     params_schema = params(("statuses",), statuses={
-        "type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "enum": list(ACCOUNT_STATUSES)},
+        "type": "array", "minItems": 1, "uniqueItems": True,
+        "items": {"type": "string", "enum": list(ACCOUNT_STATUSES)},
         "description": "any of active, inactive, retired"})
 
     def evaluate(self, params, context):
