@@ -125,6 +125,7 @@ setup(
             "cohort.member = lms_automations.conditions.cohort:CohortMember",
             "email.engagement = lms_automations.conditions.engagement:EmailEngagement",
             "automation.run = lms_automations.conditions.automations:AutomationRunState",
+            "automation.step_reached = lms_automations.conditions.automations:AutomationStepReached",
             "commerce.subscription_active = lms_automations.conditions.commerce:SubscriptionActive",
             "commerce.last_purchase = lms_automations.conditions.commerce:LastPurchase",
         ],

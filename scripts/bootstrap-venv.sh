@@ -53,5 +53,9 @@ if ! {
   exit 1
 fi
 rm -f "$venv"/.installed-*
+# stevedore keeps entry points in an on-disk cache keyed by sys.path and file times; after an
+# editable reinstall it can keep serving the old catalogue to some interpreters (seen with pytest's
+# sys.path). Drop it: it is rebuilt on the next load.
+rm -rf "${XDG_CACHE_HOME:-$HOME/.cache}/python-entrypoints"
 touch "$stamp"
 echo "==> $venv ready ($((SECONDS - start)) s)"

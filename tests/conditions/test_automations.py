@@ -61,3 +61,30 @@ def test_the_automation_id_may_come_from_the_event(evaluate, ada, onboarding):
 def test_an_automation_that_does_not_exist_is_an_error(evaluate, ada):
     with pytest.raises(PermanentError, match="no automation 9999"):
         evaluate(ada, "automation.run", {"automation_id": 9999, "state": "never"})
+
+
+# --- automation.step_reached -----------------------------------------------------------------------
+
+
+def test_a_step_is_reached_when_taken_or_stood_at(evaluate, ada, onboarding):
+    from lms_automations.models import RunLog, Step  # pylint: disable=import-outside-toplevel
+
+    for position, step_id in enumerate(("welcome", "nudge")):
+        Step.objects.create(automation=onboarding, step_id=step_id, step_type="action", kind="tag.add",
+                            params={"tags": ["x"]}, position=position)
+    params = {"automation_id": onboarding.pk, "step_id": "nudge"}
+    assert evaluate(ada, "automation.step_reached", params) == (False, None)
+    waiting = run(onboarding, ada, "pending")
+    waiting.current_step_id = "nudge"
+    waiting.save()
+    assert evaluate(ada, "automation.step_reached", params) == (True, "nudge")
+    waiting.status, waiting.current_step_id = "exited", ""
+    waiting.save()
+    assert evaluate(ada, "automation.step_reached", params) == (False, None)
+    RunLog.objects.create(run=waiting, at=timezone.now(), step_id="nudge", kind="action", message="tag.add done")
+    assert evaluate(ada, "automation.step_reached", params) == (True, "nudge")
+
+
+def test_a_step_the_automation_lacks_is_a_permanent_error(evaluate, ada, onboarding):
+    with pytest.raises(PermanentError, match="has no step 'nowhere'"):
+        evaluate(ada, "automation.step_reached", {"automation_id": onboarding.pk, "step_id": "nowhere"})
