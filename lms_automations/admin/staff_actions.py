@@ -14,10 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from .. import api
+from ..authority import changeable_automation_ids, org_of, visible_automation_ids
 from ..engine.flow import flow_step_ids, get_step, next_step_id
 from ..host import get_host
 from ..models import Automation, LearnerEntry, Run, RunLog, Step, TestLearner
-from ..authority import changeable_automation_ids, org_of, visible_automation_ids
 from .scoping import sees_everything
 
 #: Up to this many learners, their next steps run in the admin request (staff see the outcome at

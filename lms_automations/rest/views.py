@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..authority import scope_refusal, visible_automation_ids
 from ..api import export_automation, import_automation
+from ..authority import scope_refusal, visible_automation_ids
 from ..conf import get_setting
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step

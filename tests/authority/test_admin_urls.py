@@ -76,7 +76,7 @@ def admin_urls(model_admin, obj):
         else:
             slots = re.findall(r"<[^>]+>", text)
         assert len(slots) <= 2, f"{text}: a URL with {len(slots)} parameters; extend this test"
-        for slot, value in zip(slots, (obj.pk, version)):
+        for slot, value in zip(slots, (obj.pk, version)[:len(slots)], strict=True):
             text = text.replace(slot, str(value), 1)
         yield base + text, bool(slots)
 
