@@ -142,7 +142,9 @@ def may_name_automation(user, automation_id):
 
     if is_platform_staff(user):
         return True
-    automation = Automation.objects.filter(pk=automation_id).first() if automation_id else None
+    if not isinstance(automation_id, int) or isinstance(automation_id, bool) or not 0 < automation_id < 2 ** 63:
+        return False  # no such automation can exist (and the database could not be asked)
+    automation = Automation.objects.filter(pk=automation_id).first()
     return automation is not None and may_change(user, automation)
 
 

@@ -172,3 +172,10 @@ def test_admin_refuses_the_step_before_saving_anything(client, teacher_a, course
     accepted = _add_form(client, [("enrollment.unenroll", {"course_key": COURSE_A})])
     assert accepted.status_code == 302
     assert Automation.objects.get().steps.get().params == {"course_key": COURSE_A}
+
+
+@pytest.mark.parametrize("value", [10**400, [1], {"id": 1}, "9" * 500, "\ud800", "a\x00b", True, -5, 0.5])
+def test_odd_values_where_courses_and_automations_are_named_never_break_the_check(teacher_a, courses, value):
+    params = {"course_key": value, "course_keys": [value, [value]], "automation_id": value}
+    errors = scope_checks.params_errors(None, params, "params", scope_checks.Scope(courses=(COURSE_A,)), teacher_a)
+    assert all(set(error) == {"path", "message"} for error in errors)
