@@ -38,6 +38,8 @@ def apply_exit_conditions(event, context, now):
         return
     runs = Run.objects.filter(user_id=event.user_id, status__in=Run.OPEN_STATUSES, automation_id__in=automation_ids)
     for run in runs.select_for_update():
+        if not authority.event_course_in_scope(run.automation, event.payload):
+            continue  # SPEC §5.16: an event of another course is not heard
         for position, exit_condition in enumerate(run.automation.exit_conditions.order_by("position")):
             if exit_condition.event_type != event.event_type:
                 continue

@@ -67,6 +67,21 @@ def test_an_open_run_does_not_resume_on_an_event_of_another_course(courses, lms)
     assert run.status == Run.STATUS.fulfilled
 
 
+def test_an_exit_condition_does_not_hear_an_event_of_another_course(courses, lms):
+    erin = services.create_learner("erin", "erin@example.com")
+    lms(services.enroll, erin, COURSE_A)
+    automation = api.import_automation(document(name="Exits", exit_conditions=[
+        {"event": "enrollment.created", "filter": None, "outcome": "converted"}]))
+    run, = api.start_learners(automation, [erin])
+    lms(services.enroll, erin, COURSE_B)
+    run.refresh_from_db()
+    assert run.status == Run.STATUS.pending
+    lms(services.unenroll, erin, COURSE_A)
+    lms(services.enroll, erin, COURSE_A)
+    run.refresh_from_db()
+    assert run.status == Run.STATUS.converted
+
+
 def test_a_site_wide_automation_hears_every_learner(platform_staff, bob, lms):
     automation = api.import_automation(document(courses=(), triggers=ON_LOGIN), owner=platform_staff)
     lms(services.login, bob)
