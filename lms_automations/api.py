@@ -30,9 +30,14 @@ __all__ = [
 ]
 
 
-def import_automation(document, *, owner=None):
-    """Create an automation from a v1 document; raises ``InvalidAutomation`` listing every error."""
-    return load_document(document, owner=owner)
+def import_automation(document, *, owner=None, actor=None):
+    """Create an automation from a v1 document; raises ``InvalidAutomation`` listing every error.
+
+    ``actor`` (default: ``owner``) is the person importing: unless they are platform staff, the
+    scope and every course or automation the steps name must be theirs (SPEC §5.16). Without either,
+    the caller is the operator (a script, a management command) and nothing is refused for authority.
+    """
+    return load_document(document, owner=owner, actor=actor if actor is not None else owner)
 
 
 def export_automation(automation):
@@ -44,16 +49,21 @@ def export_automation(automation):
     return dump_document(automation)
 
 
-def update_automation(automation, document):
-    """Replace the definition in place; runs keep their place and see steps they have not reached."""
+def update_automation(automation, document, *, actor=None):
+    """Replace the definition in place; runs keep their place and see steps they have not reached.
+
+    ``actor``: the person updating, who must be allowed to change the automation and to give it the
+    new document's scope and effects (SPEC §5.16); None is the operator."""
     if automation.status == Automation.STATUS.finishing:
         raise InvalidAutomation([{"path": "status", "message": "this automation is being deleted; it is read-only"}])
-    return load_document(document, automation=automation)
+    return load_document(document, automation=automation, actor=actor)
 
 
-def activate(automation, *, testing=False):
-    """Validate and switch on (``testing=True``: only for the automation's test learners)."""
-    return lifecycle.set_status(automation, Automation.STATUS.testing if testing else Automation.STATUS.active)
+def activate(automation, *, testing=False, actor=None):
+    """Validate and switch on (``testing=True``: only for the automation's test learners); ``actor``
+    (None: the operator) must be allowed to change it and everything it affects."""
+    return lifecycle.set_status(automation, Automation.STATUS.testing if testing else Automation.STATUS.active,
+                                actor=actor)
 
 
 def deactivate(automation):

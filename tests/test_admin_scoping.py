@@ -27,7 +27,7 @@ def test_staff_see_only_automations_of_their_courses(client, staff, admin_user):
     client.force_login(staff)
     page = client.get("/admin/lms_automations/automation/").content.decode()
     assert "Mine" in page and "Org wide" in page and "Theirs" not in page
-    assert client.get(f"/admin/lms_automations/automation/{theirs.pk}/change/").status_code == 302  # not found
+    assert client.get(f"/admin/lms_automations/automation/{theirs.pk}/change/").status_code == 404
     assert client.get(f"/admin/lms_automations/automation/{mine.pk}/change/").status_code == 200
     assert "Theirs" not in client.get("/admin/lms_automations/run/").content.decode()
     client.force_login(admin_user)

@@ -11,8 +11,9 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .. import api
+from .. import api, authority
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Run
 from . import staff_actions
@@ -46,9 +47,19 @@ class AutomationStaffActionsMixin:
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def _changeable(self, request, object_id):
+        """404 for an automation the user may not see, 403 for one they may see but not change."""
         automation = staff_actions.scoped_automation(request.user, unquote(object_id))
-        require(self.has_change_permission(request, automation))
+        require(authority.may_change(request.user, automation) and self.has_change_permission(request, automation))
         return automation
+
+    def _refuse_unchangeable(self, request, automations):
+        """The automations of a list action the user may change; the others are named and left alone."""
+        allowed = [automation for automation in automations if authority.may_change(request.user, automation)]
+        refused = [str(automation) for automation in automations if automation not in allowed]
+        if refused:
+            self.message_user(request, _("Not yours to change (its scope reaches beyond your courses), left "
+                                         "alone: %(names)s.") % {"names": listed(refused)}, messages.ERROR)
+        return allowed
 
     # --- start learners -------------------------------------------------------------------------
     def start_learners_view(self, request, object_id):
@@ -122,7 +133,8 @@ class AutomationStaffActionsMixin:
     # --- list actions ---------------------------------------------------------------------------
     @admin.action(description="Activate selected automations", permissions=["change"])
     def activate_selected(self, request, queryset):
-        self._set_status(request, queryset, api.activate, "activated", Automation.STATUS.active)
+        self._set_status(request, queryset, lambda automation: api.activate(automation, actor=request.user),
+                         "activated", Automation.STATUS.active)
 
     @admin.action(description="Deactivate selected automations (learners in the flow continue)",
                   permissions=["change"])
@@ -131,7 +143,7 @@ class AutomationStaffActionsMixin:
 
     def _set_status(self, request, queryset, change, done_word, status):
         done, unchanged = [], []
-        for automation in queryset:
+        for automation in self._refuse_unchangeable(request, list(queryset)):
             if automation.status == status:
                 unchanged.append(str(automation))
                 continue
@@ -152,7 +164,9 @@ class AutomationStaffActionsMixin:
     @admin.action(description="Delete selected automations", permissions=["delete"])
     def delete_selected(self, request, queryset):
         """Replaces Django's bulk delete: asks what happens to learners still in the flow first."""
-        automations = list(queryset)
+        automations = self._refuse_unchangeable(request, list(queryset))
+        if not automations:
+            return None
         open_runs = _open_run_counts(automations)
         form = DeleteModeForm()
         if request.POST.get("post"):  # the confirmation page's answer (the question only if learners are in)

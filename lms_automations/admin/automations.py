@@ -5,7 +5,8 @@ from django.db.models import Count, Q
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..engine import trigger_index
+from .. import authority
+from ..engine import scope_checks, trigger_index
 from ..engine.definition import dump_document, move_runs_off_removed_steps, steps_after
 from ..engine.secret_params import leftover_masks, masked_params, restored_params
 from ..engine.validation import validate_document
@@ -24,6 +25,59 @@ from .pages import render_page, require
 from .scoping import CourseScopedAdminMixin, scope_refusal
 
 
+class EffectsInScopeFormSet(forms.BaseInlineFormSet):
+    """Refuses, before anything is saved, a filter or step that names a course outside the
+    automation's scope or an automation the editor may not change (SPEC §5.16, ``scope_checks``).
+    ``request_user`` is set by the inline; ``self.instance`` already carries the scope being saved."""
+
+    request_user = None
+
+    def clean(self):
+        super().clean()
+        if self.request_user is None or authority.is_platform_staff(self.request_user):
+            return
+        scope = authority.Scope.of(self.instance)
+        problems = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form in self.deleted_forms:
+                continue
+            problems.extend(f"{self.row_label(data)}{error['path']}: {error['message']}"
+                            for error in self.effect_errors(data, scope))
+        if problems:
+            raise forms.ValidationError(problems)
+
+    def row_label(self, data):
+        return f"{data.get('event_type') or ''} " if data.get("event_type") else ""
+
+    def effect_errors(self, data, scope):
+        return scope_checks.tree_errors(data.get("filter"), "filter", scope, self.request_user)
+
+
+class AuthorityInlineMixin:
+    """Inline rows follow the automation: editable only by someone who may change it."""
+
+    formset = EffectsInScopeFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _may_change(request, obj)
+
+
+def _may_change(request, automation):
+    return automation is None or authority.may_change(request.user, automation)
+
+
 class EventTypeForm(forms.ModelForm):
     """The event type is picked from the catalogue (built-in, extensions, custom types)."""
 
@@ -32,14 +86,14 @@ class EventTypeForm(forms.ModelForm):
         catalogue_select(self, "event_type", event_type_choices())
 
 
-class TriggerInline(admin.TabularInline):
+class TriggerInline(AuthorityInlineMixin, admin.TabularInline):
     model = Trigger
     form = EventTypeForm
     extra = 0
     fields = ("position", "event_type", "filter")
 
 
-class ExitConditionInline(admin.TabularInline):
+class ExitConditionInline(AuthorityInlineMixin, admin.TabularInline):
     model = ExitCondition
     form = EventTypeForm
     extra = 0
@@ -74,9 +128,16 @@ class StepForm(forms.ModelForm):
         return params
 
 
-class StepFormSet(forms.BaseInlineFormSet):
+class StepFormSet(EffectsInScopeFormSet):
     """Deleting a step that holds learners needs the editor's confirmation (SPEC §5.12): the page says
     who is there and where they will go, and asks to save again with "move learners on" ticked."""
+
+    def row_label(self, data):
+        return f"step {data.get('step_id') or ''}: "
+
+    def effect_errors(self, data, scope):
+        return scope_checks.step_errors(data.get("step_type"), data.get("kind"), data.get("params"),
+                                        data.get("condition"), "", scope, self.request_user)
 
     def clean(self):
         super().clean()
@@ -94,7 +155,7 @@ class StepFormSet(forms.BaseInlineFormSet):
                                         "from deleted steps” (under Flow) and save again to confirm.")
 
 
-class StepInline(admin.TabularInline):
+class StepInline(AuthorityInlineMixin, admin.TabularInline):
     model = Step
     form = StepForm
     formset = StepFormSet
@@ -116,7 +177,7 @@ class StepInline(admin.TabularInline):
         return params_reference(entry_for_step(obj))
 
 
-class TestLearnerInline(admin.TabularInline):
+class TestLearnerInline(AuthorityInlineMixin, admin.TabularInline):
     model = TestLearner
     extra = 0
     raw_id_fields = ("user", "redirect_to")
@@ -165,11 +226,20 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
         require(self.has_view_permission(request))
         return render_page(self, request, "catalogue.html", title="Catalogue", sections=catalogue_sections())
 
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or authority.may_see(request.user, obj))
+
     def has_change_permission(self, request, obj=None):
-        """A finishing automation (deleted, letting learners finish) is read-only (SPEC §5.10)."""
-        if obj is not None and obj.status == Automation.STATUS.finishing:
+        """Only who may change it (``authority.may_change``); a finishing automation (deleted, letting
+        learners finish) is read-only (SPEC §5.10)."""
+        if obj is not None and (obj.status == Automation.STATUS.finishing
+                                or not authority.may_change(request.user, obj)):
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or authority.may_change(request.user, obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -200,7 +270,8 @@ class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, Simpl
         trigger_index.invalidate()
         if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
             return
-        errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk)
+        errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk,
+                                   actor=request.user)
         if errors:
             automation.status = Automation.STATUS.draft
             automation.save(update_fields=["status", "modified"])

@@ -9,6 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.shortcuts import redirect
 from django.urls import path
 
+from .. import authority
 from ..engine.flow import first_step_id
 from ..models import Run
 from . import staff_actions
@@ -37,7 +38,7 @@ class RunStaffActionsMixin:
 
     def _changeable(self, request, object_id):
         run = staff_actions.scoped_run(request.user, unquote(object_id))
-        require(self.has_change_permission(request, run))
+        require(authority.may_change(request.user, run.automation) and self.has_change_permission(request, run))
         return run
 
     def cancel_view(self, request, object_id):
@@ -85,7 +86,7 @@ class RunStaffActionsMixin:
 
     @admin.action(description="Cancel selected runs", permissions=["change"])
     def cancel_selected(self, request, queryset):
-        runs = list(queryset.select_related("automation", "user"))
+        runs = _changeable_runs(request.user, queryset)
         if not request.POST.get("post"):
             return render_page(self, request, "cancel_runs.html", title="Cancel runs",
                                runs=[run for run in runs if run.status in Run.OPEN_STATUSES],
@@ -104,7 +105,7 @@ class RunStaffActionsMixin:
     @admin.action(description="Replay selected runs from their current step (fulfilled runs: from the start)",
                   permissions=["change"])
     def replay_selected(self, request, queryset):
-        runs = list(queryset.select_related("automation", "user"))
+        runs = _changeable_runs(request.user, queryset)
         replayable = [run for run in runs if run.status in REPLAYABLE]
         if not request.POST.get("post"):
             return render_page(self, request, "replay_runs.html", title="Replay runs", runs=replayable,
@@ -129,6 +130,15 @@ class RunStaffActionsMixin:
         if failed:
             self.message_user(request, "Not replayed: " + listed(failed), messages.ERROR)
         return None
+
+
+def _changeable_runs(user, queryset):
+    """The selected runs of automations ``user`` may change (the list shows no others; this holds
+    should a crafted request name one)."""
+    runs = list(queryset.select_related("automation", "user"))
+    allowed = {automation_id: authority.may_change(user, automation)
+               for automation_id, automation in {run.automation_id: run.automation for run in runs}.items()}
+    return [run for run in runs if allowed[run.automation_id]]
 
 
 def _named(run):

@@ -1,113 +1,103 @@
-"""Course staff see only their courses' automations (and the runs of those).
+"""The admin side of the authority model (``lms_automations.authority`` decides; these apply it).
 
-Which courses a staff member works on comes from the host (Open edX course access roles); global
-staff and superusers see everything. An automation belongs to a member's courses when its scope
-names one of them (by course key or by the course's organisation).
+Course team members see only the automations whose scope touches their courses, change only those
+they could have given that scope, see runs only of automations they may change, and get a 404 for
+every other object — on the change page, the delete page, the history pages and every custom view —
+as if it did not exist (ids are not confirmed). Learner data that spans courses is for platform
+staff only.
 """
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
+from django.http import Http404
 
-from ..host import get_host
-from ..models import Automation
-
-
-def staff_scope(user):
-    """None when ``user`` sees every course, else ``(course keys, organisations)`` of their course
-    team roles. Asked of the host once per request: it is kept on the request's user object, which
-    an admin page consults for every model and permission it shows."""
-    cached = getattr(user, "_lms_automations_staff_scope", False)
-    if cached is not False:
-        return cached
-    scope = None
-    if not user.is_superuser:
-        course_keys = get_host().staff_course_keys(user)
-        if course_keys is not None:
-            scope = (set(course_keys), set(get_host().staff_orgs(user)))
-    user._lms_automations_staff_scope = scope  # pylint: disable=protected-access
-    return scope
-
-
-def visible_automation_ids(user):
-    """None when ``user`` may see every automation, else the ids they may see."""
-    scope = staff_scope(user)
-    if scope is None:
-        return None
-    course_keys, team_orgs = scope
-    orgs = {org_of(key) for key in course_keys} | team_orgs
-    return [
-        automation_id for automation_id, courses, scope_orgs in
-        Automation.objects.values_list("pk", "scope_courses", "scope_orgs")
-        if course_keys & set(courses or []) or orgs & set(scope_orgs or [])
-        or team_orgs & {org_of(key) for key in courses or []}
-    ]
-
-
-def scope_refusal(user, scope_courses, scope_orgs):
-    """Why ``user`` may not give an automation this scope, or None when they may.
-
-    Course team members may scope automations only to their own courses (or, with an org-wide
-    role, to their organisation and its courses); an automation with no scope runs everywhere, so
-    only those who see every automation may save one.
-    """
-    scope = staff_scope(user) if user is not None else None
-    if scope is None:
-        return None
-    course_keys, team_orgs = scope
-    if not scope_courses and not scope_orgs:
-        return "Name the courses this automation is for: without a scope it would run in every course."
-    foreign = [key for key in scope_courses if key not in course_keys and org_of(key) not in team_orgs]
-    foreign += [org for org in scope_orgs if org not in team_orgs]
-    if foreign:
-        return ("You can scope automations only to courses where you are on the course team; not yours: "
-                + ", ".join(foreign))
-    return None
-
-
-def org_of(course_key):
-    try:
-        return CourseKey.from_string(course_key).org
-    except InvalidKeyError:
-        return None
-
-
-class CourseScopedAdminMixin:
-    """Limits a ModelAdmin's rows to the automations its user works on; ``automation_field`` says how."""
-
-    automation_field = "pk"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        visible = visible_automation_ids(request.user)
-        if visible is None:
-            return queryset
-        return queryset.filter(**{f"{self.automation_field}__in": visible})
+from .. import authority
+from ..authority import org_of, scope_refusal, staff_scope, visible_automation_ids  # noqa: F401  (re-exported)
 
 
 def sees_everything(user):
     """Superusers, and whoever the host says may see every course."""
-    return staff_scope(user) is None
+    return authority.is_platform_staff(user)
 
 
-class CourseEventsAdminMixin:
+class ScopedObjectViewsMixin:
+    """Every view of one object (change, delete, history, history detail and revert) answers 404 to a
+    user who is not platform staff when the object is not among the rows ``get_queryset`` gives them
+    — Django would otherwise redirect with "doesn't exist", and django-simple-history falls back to
+    the historical rows, which are not scoped at all."""
+
+    def _in_reach_or_404(self, request, object_id):
+        if sees_everything(request.user):
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(str(object_id))).exists()
+        except (ValueError, TypeError, ValidationError):  # a malformed id
+            found = False
+        if not found:
+            raise Http404("No such object.")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._in_reach_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._in_reach_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_reach_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """django-simple-history's version page; its POST reverts the object to that version, which is
+        a change: it needs the change permission on the object as it is now (the package itself
+        lets anyone who may view the history revert)."""
+        self._in_reach_or_404(request, object_id)
+        if request.method == "POST":
+            current = self.get_queryset(request).filter(pk=unquote(str(object_id))).first()
+            if current is not None and not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CourseScopedAdminMixin(ScopedObjectViewsMixin):
+    """Limits a ModelAdmin's rows to automations its user may see (``automation_field`` says how a
+    row reaches its automation); with ``rows_need_change = True`` (runs: learners' data) to those
+    they may change."""
+
+    automation_field = "pk"
+    rows_need_change = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        reachable = (authority.changeable_automation_ids if self.rows_need_change
+                     else authority.visible_automation_ids)(request.user)
+        if reachable is None:
+            return queryset
+        return queryset.filter(**{f"{self.automation_field}__in": reachable})
+
+
+class CourseEventsAdminMixin(ScopedObjectViewsMixin):
     """Course team members see the events of their courses only (by the payload's ``course_key``,
     or the course's organisation where they hold an org-wide role); events without a course (account
-    events) are for those who see everything."""
+    events) are for platform staff."""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if sees_everything(request.user):
             return queryset
-        course_keys, orgs = staff_scope(request.user)
-        visible = Q(payload__course_key__in=sorted(course_keys)) if course_keys else Q(pk__in=[])
-        for org in sorted(orgs):
+        if not request.user.is_active:
+            return queryset.none()
+        scope = staff_scope(request.user)
+        visible = Q(payload__course_key__in=sorted(scope.course_keys)) if scope.course_keys else Q(pk__in=[])
+        for org in sorted(scope.orgs):
             visible |= Q(payload__course_key__startswith=f"course-v1:{org}+")
         return queryset.filter(visible)
 
 
 class SiteWideDataAdminMixin:
-    """Learner data (tags, lists, fields, points, consent) spans courses: only those who see every
-    course may look at it, whatever model permissions a course team member was given."""
+    """Learner data (tags, lists, fields, points, consent) and site-wide declarations span courses:
+    only platform staff may look at them, whatever model permissions a course team member was given."""
 
     def has_module_permission(self, request):
         return sees_everything(request.user) and super().has_module_permission(request)

@@ -14,10 +14,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from .. import api
+from ..authority import changeable_automation_ids, org_of, visible_automation_ids
 from ..engine.flow import flow_step_ids, get_step, next_step_id
 from ..host import get_host
 from ..models import Automation, LearnerEntry, Run, RunLog, Step, TestLearner
-from .scoping import org_of, sees_everything, visible_automation_ids
+from .scoping import sees_everything
 
 #: Up to this many learners, their next steps run in the admin request (staff see the outcome at
 #: once); more are handed to Celery workers, as the tick does, so the request stays short.
@@ -52,8 +53,8 @@ def scoped_automation(user, pk):
 
 
 def scoped_run(user, pk):
-    """The run ``pk`` if its automation is one ``user`` works on; 404 otherwise."""
-    visible = visible_automation_ids(user)
+    """The run ``pk`` if its automation is one ``user`` may change (runs are learners' data); 404 otherwise."""
+    visible = changeable_automation_ids(user)
     queryset = Run.objects.select_related("automation", "user")
     if visible is not None:
         queryset = queryset.filter(automation_id__in=visible)

@@ -30,6 +30,12 @@ class CatalogueEntry:
     category = ""
     description = ""
     params_schema = EMPTY_SCHEMA
+    #: Params that name a course (or a list of courses): for a course team member they must be courses
+    #: of the automation's scope (SPEC §5.16). None: any param called ``course_key`` or ``course_keys``.
+    course_params = None
+    #: Params that name an automation: for a course team member, one they may change. None: any param
+    #: called ``automation_id``.
+    automation_params = None
 
     @classmethod
     def check_params(cls, params):

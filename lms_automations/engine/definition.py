@@ -18,7 +18,7 @@ from .secret_params import masked_params, restore_secrets
 from .validation import validate_document
 
 
-def load_document(document, *, owner=None, automation=None):
+def load_document(document, *, owner=None, automation=None, actor=None):
     """Create (or, given ``automation``, replace the definition of) an automation from ``document``.
 
     Replacing keeps every step whose id is still there (its row is updated in place), so runs keep
@@ -26,7 +26,7 @@ def load_document(document, *, owner=None, automation=None):
     that carries the export's mask keeps the secret the step already holds (``secret_params``).
     """
     document = restore_secrets(document, automation)
-    errors = validate_document(document, automation_id=automation.pk if automation else None)
+    errors = validate_document(document, automation_id=automation.pk if automation else None, actor=actor)
     if errors:
         raise InvalidAutomation(errors)
     with transaction.atomic():

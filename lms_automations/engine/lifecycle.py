@@ -14,10 +14,11 @@ from .validation import validate_document
 REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
 
 
-def set_status(automation, status):
+def set_status(automation, status, *, actor=None):
     """Move an automation to ``active`` / ``testing`` (after validation) or ``draft`` / ``inactive``."""
     if status in (Automation.STATUS.active, Automation.STATUS.testing):
-        errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk)
+        errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk,
+                                   actor=actor)
         if errors:
             raise InvalidAutomation(errors)
     if automation.status == Automation.STATUS.finishing:

@@ -7,6 +7,8 @@ import logging
 
 from django.utils import timezone
 
+from .. import authority
+from ..host import get_host
 from ..models import Automation, Run, RunLog, TestLearner
 from .conditions import evaluate_tree
 from .context import StepContext
@@ -36,6 +38,8 @@ def apply_exit_conditions(event, context, now):
         return
     runs = Run.objects.filter(user_id=event.user_id, status__in=Run.OPEN_STATUSES, automation_id__in=automation_ids)
     for run in runs.select_for_update():
+        if not authority.event_course_in_scope(run.automation, event.payload):
+            continue  # SPEC §5.16: an event of another course is not heard
         for position, exit_condition in enumerate(run.automation.exit_conditions.order_by("position")):
             if exit_condition.event_type != event.event_type:
                 continue
@@ -51,6 +55,8 @@ def resume_event_waits(event, context, now):
     ready = []
     waiting = Run.objects.filter(user_id=event.user_id, status=Run.STATUS.pending, awaited_event_type=event.event_type)
     for run in waiting.select_for_update():
+        if not authority.event_course_in_scope(run.automation, event.payload):
+            continue  # SPEC §5.16: an event of another course is not heard
         step = get_step(run.automation_id, run.current_step_id)
         params = (step.params or {}) if step else {}
         run_context = StepContext.for_run(run, now=now)
@@ -76,7 +82,7 @@ def start_matching_runs(event, context, now):
     started = []
     for automation_id, triggers in triggers_for(event.event_type).items():
         automation = Automation.objects.filter(pk=automation_id).first()
-        if automation is None or not _in_scope(automation, event.payload):
+        if automation is None or not _in_scope(automation, event.payload, event.user_id):
             continue
         is_test = automation.status == Automation.STATUS.testing
         if is_test and not TestLearner.objects.filter(automation=automation, user_id=event.user_id).exists():
@@ -98,25 +104,9 @@ def start_matching_runs(event, context, now):
     return started
 
 
-def _in_scope(automation, payload):
-    """An automation scoped to courses or orgs only hears events of those (or events with no course)."""
-    course_key = payload.get("course_key")
-    if not course_key or not (automation.scope_courses or automation.scope_orgs):
-        return True
-    if course_key in automation.scope_courses:
-        return True
-    org = payload.get("org") or _org_of(course_key)
-    return bool(org and org in automation.scope_orgs)
-
-
-def _org_of(course_key):
-    from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
-    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
-
-    try:
-        return CourseKey.from_string(course_key).org
-    except InvalidKeyError:
-        return None
+def _in_scope(automation, payload, user_id):
+    """SPEC §5.16: events of the automation's courses; course-less ones only for its enrolled learners."""
+    return authority.event_in_scope(automation, payload, user_id, get_host())
 
 
 def _safe_evaluate(tree, context, path):

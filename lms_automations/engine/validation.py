@@ -6,13 +6,14 @@ JSON path and says what to change; nothing is saved while any error remains.
 from ..models import Step
 from .conditions import condition_keys
 from .document_checks import check_course_key, check_document
+from .scope_checks import effect_errors
 from .templates import template_errors
 
 MAX_TRIGGER_CONDITIONS = 10
 MAX_EXIT_CONDITIONS_PER_EXIT = 20
 
 
-def validate_document(document, *, automation_id=None):
+def validate_document(document, *, automation_id=None, actor=None):
     """Every error of a v1 document: structure first, then catalogue keys, params and templates."""
     errors = check_document(document)
     if errors:
@@ -43,6 +44,7 @@ def validate_document(document, *, automation_id=None):
         if step["type"] == "wait" and step["wait"] == "event":
             _check_awaited_event(params, f"{path}.params", get_event_type, found)
     found.extend(_automation_start_cycles(document, automation_id))
+    found.extend(effect_errors(document, actor, automation_id))  # SPEC §5.16: who saves it may affect this
     return found
 
 

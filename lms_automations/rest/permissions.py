@@ -4,8 +4,10 @@
   system that reports events, or to a group), or a signed commerce source (which the view limits to
   commerce events).
 - Automations: staff users (``is_staff``, as for Django admin) with the model permissions
-  ``view_automation`` (list, export) and ``add_automation`` (import). Course team members among them
-  see and scope only their courses' automations (``admin.scoping``); the views apply that.
+  ``view_automation`` (list, export) and ``add_automation`` (import). What each of them may see,
+  scope and affect is ``lms_automations.authority``'s answer, as in admin: the views list and export
+  only automations the caller may see, and import with the caller as the actor, so a course team
+  member's document may name only their courses and automations they may change (SPEC §5.16).
 """
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 

@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..admin.scoping import scope_refusal, visible_automation_ids
 from ..api import export_automation, import_automation
+from ..authority import scope_refusal, visible_automation_ids
 from ..conf import get_setting
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step
@@ -241,7 +241,7 @@ class AutomationListView(PluginAPIView):
             return _scope_refused(refusal)
         try:
             with transaction.atomic():
-                automation = import_automation(document, owner=request.user)
+                automation = import_automation(document, owner=request.user, actor=request.user)
                 # The saved scope is what counts (the check above only saw a well-formed document's).
                 refusal = scope_refusal(request.user, automation.scope_courses, automation.scope_orgs)
                 if refusal:

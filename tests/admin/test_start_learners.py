@@ -150,9 +150,12 @@ def test_everyone_needs_courses_in_the_scope(admin_client, automation):
     assert "names no course in its scope" in response.content.decode()
 
 
-def test_for_an_organisation_wide_automation_learners_of_the_orgs_courses_start(staff_client, automation, learners):
+def test_for_an_organisation_wide_automation_learners_of_the_orgs_courses_start(staff_client, automation, learners,
+                                                                                monkeypatch):
     from lms_automations.models import Automation  # pylint: disable=import-outside-toplevel
+    from sandbox.lms.host_backend import SandboxHost  # pylint: disable=import-outside-toplevel
 
+    monkeypatch.setattr(SandboxHost, "staff_orgs", lambda self, who: {"Mine"})  # the org-wide role it needs
     Automation.objects.filter(pk=automation.pk).update(scope_courses=[], scope_orgs=["Mine"])
     services.create_learner("eve", "eve@example.com")
     preview = staff_client.post(automation_url(automation, "start-learners/"),
