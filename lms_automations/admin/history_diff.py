@@ -111,7 +111,7 @@ def diff_values(model, old, new):
         if before == after:
             continue
         if name in JSON_FIELDS and isinstance(before, (dict, list)) and isinstance(after, (dict, list)):
-            flat_old, flat_new = dict(flatten(before)), dict(flatten(after))
+            flat_old, flat_new = _leaves(before), _leaves(after)
             for path in sorted(set(flat_old) | set(flat_new), key=_path_order(flat_old, flat_new)):
                 if flat_old.get(path, _MISSING) != flat_new.get(path, _MISSING):
                     lines.append((f"{_label(model, name)}{path}", _shown(flat_old.get(path)),
@@ -130,6 +130,11 @@ def _path_order(*flats):
         for path in flat:
             order.setdefault(path, len(order))
     return order.get
+
+
+def _leaves(value):
+    """The key paths of a JSON value, an empty top (``[]``, ``{}``) being no leaf at all."""
+    return {path: leaf for path, leaf in flatten(value) if path or leaf not in ([], {})}
 
 
 def flatten(value, path=""):
