@@ -10,6 +10,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The learner page's admin URL (/admin/lms_automations/learner/<user id>/): a proxy, no table.
+        migrations.CreateModel(
+            name='Learner',
+            fields=[
+            ],
+            options={
+                'verbose_name': 'learner',
+                'verbose_name_plural': 'learners',
+                'proxy': True,
+                'indexes': [],
+                'constraints': [],
+            },
+            bases=('lms_automations.learnerentry',),
+        ),
         migrations.AddField(
             model_name='automation',
             name='labels',
