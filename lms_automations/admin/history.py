@@ -6,7 +6,11 @@ courses first, then adds the readable changes (``history_diff``) to the page. Sa
 admin name their author on every record — the automation and its inline rows — even where the
 host has no ``HistoryRequestMiddleware``.
 """
+import contextlib
+import functools
+
 from django.contrib.admin.utils import unquote
+from simple_history.models import HistoricalRecords
 
 from .history_diff import automation_edits
 from .staff_actions import scoped_automation
@@ -36,6 +40,15 @@ class AutomationHistoryMixin:
         return super().render_history_view(request, template, context, **kwargs)
 
     # --- who made the change --------------------------------------------------------------------
+    def get_urls(self):
+        """Every page of the automation admin (list actions, the change form, the staff action
+        pages, the gallery) records its author, as ``HistoryRequestMiddleware`` would."""
+        urls = super().get_urls()
+        for pattern in urls:
+            if getattr(pattern, "callback", None) is not None:
+                pattern.callback = _recording_author(pattern.callback)
+        return urls
+
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user  # pylint: disable=protected-access
         super().save_model(request, obj, form, change)
@@ -44,3 +57,25 @@ class AutomationHistoryMixin:
         for inline_form in formset.forms:
             inline_form.instance._history_user = request.user  # pylint: disable=protected-access
         super().save_formset(request, form, formset, change)
+
+
+def _recording_author(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with _history_request(request):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@contextlib.contextmanager
+def _history_request(request):
+    """Tell django-simple-history who is making this request, unless its middleware already did."""
+    if getattr(HistoricalRecords.context, "request", None) is not None:
+        yield
+        return
+    HistoricalRecords.context.request = request
+    try:
+        yield
+    finally:
+        del HistoricalRecords.context.request

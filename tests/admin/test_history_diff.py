@@ -89,3 +89,13 @@ def test_saving_in_admin_records_who_saved(staff_client, automation):
 
 def test_the_history_of_another_courses_automation_is_not_found(staff_client, other_automation):
     assert staff_client.get(automation_url(other_automation, "history/")).status_code == 404
+
+
+def test_the_author_is_recorded_where_the_host_has_no_history_middleware(settings, staff_client, automation):
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "simple_history" not in name]
+    api.deactivate(automation)
+    staff_client.post("/admin/lms_automations/automation/", {
+        "action": "activate_selected", "_selected_action": [automation.pk]})
+    automation.refresh_from_db()
+    assert automation.status == "active"
+    assert automation.history.first().history_user.username == "teacher"

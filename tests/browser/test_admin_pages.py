@@ -54,9 +54,9 @@ def test_a_run_page_shows_the_timeline_that_explains_it(page, live_server, admin
     run = Run.objects.get(user=ada, automation__name="Welcome and nudge")
     admin_login()
     page.goto(f"{live_server.url}/admin/lms_automations/run/{run.pk}/change/")
-    timeline = page.inner_text("#log-group")
-    assert "started by enrollment.created (trigger 1)" in timeline
-    assert "email.send done" in timeline and "waiting until" in timeline
+    timeline = page.inner_text("#lmsauto-timeline")
+    assert "Entered the flow:" in timeline and "(enrollment.created) happened (trigger 1)." in timeline
+    assert "(email.send)" in timeline and "Waiting until" in timeline
     assert page.inner_text(".field-current_step_id .readonly") == "wait-2-days"
     screenshot("admin-run-timeline")
 
