@@ -116,7 +116,7 @@ class AutomationListMixin:
         return format_html_join(" ", '<a class="lmsauto-label" href="{}?label={}">{}</a>',
                                 ((changelist, label, label) for label in obj.labels))
 
-    @admin.display(description=gettext_lazy("Learners in the flow now"), ordering="_learners_now")
+    @admin.display(description=gettext_lazy("In the flow now"), ordering="_learners_now")
     def learners_now(self, obj):
         if not obj._learners_now:
             return 0
@@ -140,7 +140,7 @@ class AutomationListMixin:
             return _("%(when)s by %(who)s") % {"when": text, "who": obj._edited_by}
         return text
 
-    @admin.display(description=gettext_lazy("Copy or download"))
+    @admin.display(description=gettext_lazy("Copy"))
     def row_links(self, obj):
         return format_html('<a href="{}">{}</a> · <a href="{}" download>{}</a>',
                            reverse("admin:lms_automations_automation_duplicate", args=[obj.pk]), _("Duplicate"),

@@ -82,7 +82,8 @@ def _change(model, record, before, step_names):
     values = _values(model, record, step_names)
     how = {"+": ADDED, "-": REMOVED}.get(record.history_type, CHANGED)
     if how == ADDED:
-        lines = [(_label(model, name), None, value) for name, value in _flat_items(values) if value not in ("", None)]
+        lines = [(_label(model, name), None, value) for name, value in _flat_items(values)
+                 if value not in ("", None, "[]", "{}")]
     elif how == REMOVED:
         lines = []
     else:

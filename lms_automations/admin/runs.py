@@ -41,9 +41,13 @@ class ActionExecutionInline(admin.TabularInline):
     model = ActionExecution
     extra = 0
     can_delete = False
-    fields = ("step_id", "visit", "action", "status", "attempts", "error", "modified")
+    fields = ("step_id", "visit", "action", "status", "attempts", "error", "last_change")
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Actions executed")
+
+    @admin.display(description=gettext_lazy("Last change"))
+    def last_change(self, obj):
+        return moment(obj.modified, timezone.get_current_timezone(), with_zone=False)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -33,6 +33,9 @@ def test_the_list_counts_learners_now_runs_started_and_conversions(staff_client,
              for name in ("learners_now", "runs_started", "conversions", "status")}
     assert ">1</a>" in cells["learners_now"]  # links to the runs in the flow
     assert cells["runs_started"] == "4" and cells["conversions"] == "2" and cells["status"] == "Active"
+    runs_now = staff_client.get(cells["learners_now"].split('href="')[1].split('"')[0].replace("&amp;", "&"))
+    assert runs_now.status_code == 200 and list(runs_now.context["cl"].queryset) == [
+        Run.objects.get(automation=automation, status=Run.STATUS.pending)]
 
 
 def test_last_edited_names_who_saved_it_in_admin(staff_client, staff, automation):
