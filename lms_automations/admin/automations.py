@@ -141,7 +141,7 @@ class AutomationForm(forms.ModelForm):
 
 
 @admin.register(Automation)
-class AutomationAdmin(AutomationListMixin, AutomationHistoryMixin, AutomationStaffActionsMixin, CourseScopedAdminMixin,
+class AutomationAdmin(AutomationHistoryMixin, AutomationListMixin, AutomationStaffActionsMixin, CourseScopedAdminMixin,
                       SimpleHistoryAdmin):
     form = AutomationForm
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")

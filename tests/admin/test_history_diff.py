@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from lms_automations import api
 from lms_automations.admin.history_diff import automation_edits
+from lms_automations.models import Automation
 
 from .conftest import DOCUMENT, automation_url
 
@@ -99,3 +100,7 @@ def test_the_author_is_recorded_where_the_host_has_no_history_middleware(setting
     automation.refresh_from_db()
     assert automation.status == "active"
     assert automation.history.first().history_user.username == "teacher"
+    staff_client.post(automation_url(automation, "duplicate/"))
+    copy_ = Automation.objects.get(name="Two tags (copy)")
+    assert {record.history_user.username for record in copy_.history.all()} == {"teacher"}
+    assert {record.history_user.username for record in copy_.steps.first().history.all()} == {"teacher"}
