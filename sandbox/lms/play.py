@@ -36,11 +36,8 @@ class PlayForm(forms.Form):
                                     to_field_name="course_key")
     mode = forms.ChoiceField(label=gettext_lazy("Mode"), required=False,
                              choices=[("audit", "audit"), ("verified", "verified")])
-    block = forms.ModelChoiceField(label=gettext_lazy("Block"), required=False, to_field_name="usage_key",
-                                   queryset=Block.objects.select_related("unit").order_by("unit__course_id",
-                                                                                          "unit__position", "position"))
-    unit = forms.ModelChoiceField(label=gettext_lazy("Lesson (unit)"), required=False, to_field_name="usage_key",
-                                  queryset=Unit.objects.order_by("course_id", "position"))
+    block = forms.ChoiceField(label=gettext_lazy("Block"), required=False)
+    unit = forms.ChoiceField(label=gettext_lazy("Lesson (unit)"), required=False)
     percent = forms.IntegerField(label=gettext_lazy("Grade (%)"), required=False, min_value=0, max_value=100,
                                  initial=80)
     passed = forms.BooleanField(label=gettext_lazy("Passed"), required=False, initial=True)
@@ -51,8 +48,17 @@ class PlayForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = get_user_model().objects.filter(is_staff=False).order_by("username")
         self.fields["learner"].label_from_instance = _learner_label
-        self.fields["block"].label_from_instance = lambda block: f"{block.unit.display_name} › {block.usage_key}"
-        self.fields["unit"].label_from_instance = lambda unit: f"{unit.display_name} ({unit.usage_key})"
+        # Grouped by course, so the lists read like each course's outline.
+        blank = [("", "---------")]
+        units, blocks = {}, {}
+        for unit in Unit.objects.select_related("course").prefetch_related("blocks").order_by("course_id", "position"):
+            key = unit.course.course_key
+            units.setdefault(key, []).append((unit.usage_key, unit.display_name))
+            blocks.setdefault(key, []).extend(
+                (block.usage_key, f"{unit.display_name} › {block.block_type} {block.usage_key.rpartition('@')[2]}")
+                for block in sorted(unit.blocks.all(), key=lambda block: block.position))
+        self.fields["unit"].choices = blank + list(units.items())
+        self.fields["block"].choices = blank + list(blocks.items())
 
 
 def _learner_label(user):
@@ -129,12 +135,12 @@ def _act(action, data):
 
 def _blocks(action, data, course):
     if action == "complete_block":
-        block = data.get("block")
-        if block is None or block.unit.course_id != course.pk:
+        block = Block.objects.filter(usage_key=data.get("block") or "", unit__course=course).first()
+        if block is None:
             raise ValueError(_("pick a block of %(course)s") % {"course": course.course_key})
         return [block]
-    unit = data.get("unit")
-    if unit is None or unit.course_id != course.pk:
+    unit = Unit.objects.filter(usage_key=data.get("unit") or "", course=course).first()
+    if unit is None:
         raise ValueError(_("pick a lesson of %(course)s") % {"course": course.course_key})
     return list(unit.blocks.order_by("position"))
 

@@ -81,3 +81,13 @@ def test_the_list_query_count_is_fixed(django_assert_num_queries, staff_client, 
     # filter's labels, the count and the total count, the rows with every column, their triggers.
     with django_assert_num_queries(13):
         staff_client.get(LIST_URL)
+
+
+def test_labels_are_typed_as_words_on_the_automation_page(staff_client, automation):
+    from lms_automations.admin.automation_list import LabelsField
+
+    automation.labels = ["onboarding", "PY101"]
+    automation.save()
+    page = staff_client.get(f"/admin/lms_automations/automation/{automation.pk}/change/").content.decode()
+    assert 'name="labels" value="onboarding, PY101"' in page
+    assert LabelsField(required=False).clean(" onboarding, PY101,, onboarding ") == ["onboarding", "PY101"]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from sandbox.lms import services
 from sandbox.lms.models import UserActivity
@@ -68,6 +69,12 @@ def test_going_quiet_moves_the_learners_activity_back(staff_client, course, ada,
     said = _play(staff_client, ada, "quiet", days=8)
     assert UserActivity.objects.get(user=ada).date == today - datetime.timedelta(days=8)
     assert "Run the inactivity scan" in said[0]
+
+
+def test_a_learner_without_activity_goes_quiet_from_n_days_ago(course, ada):
+    day = services.move_activity_back(ada, COURSE, 10)
+    assert list(UserActivity.objects.filter(user=ada).values_list("date", flat=True)) == [day]
+    assert (timezone.localdate() - day).days == 10
 
 
 def test_the_page_is_for_staff_and_is_the_admins_view_site(client, course, ada):
