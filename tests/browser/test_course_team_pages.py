@@ -48,6 +48,12 @@ def test_from_a_template_to_a_learners_run(page, live_server, admin_login, scree
     screenshot("sandbox-play-a-learner")
     run = Run.objects.get(automation=automation)
     assert run.current_step_id == "wait-2-days"
+    page.select_option("select[name=unit]", "block-v1:Demo+PY101+2026+type@vertical+block@unit-1")
+    page.click("button[value=complete_unit]")
+    page.wait_for_selector("ul.messagelist")
+    assert "Ada Lovelace completed block-v1:Demo+PY101+2026+type@html+block@syllabus" in page.inner_text(
+        "ul.messagelist")
+    assert "2 / 8" in page.inner_text("#sandbox-learner-state")
 
     page.click("#sandbox-learner-page")
     assert page.locator("h1").inner_text() == "Ada Lovelace (ada@example.com)"
