@@ -21,6 +21,8 @@ ROOT_URLCONF = "sandbox.urls"
 # The LMS's public root (edx-platform has the same setting): links in e-mails point here.
 LMS_ROOT_URL = os.environ.get("LMS_ROOT_URL", "http://127.0.0.1:8000")
 WSGI_APPLICATION = "sandbox.wsgi.application"
+# Where the admin's "view site" link goes: the sandbox's "Play a learner" page.
+SANDBOX_ADMIN_SITE_URL = os.environ.get("SANDBOX_ADMIN_SITE_URL", "/play/")
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"

@@ -6,8 +6,11 @@ module does not import here is left out (logged), as its receivers are.
 import logging
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+
+from sandbox.lms.play import play_view
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,11 @@ def plugin_url_patterns(project_type="lms.djangoapp"):
     return patterns
 
 
+# The admin's "view site" link: the page where staff play a learner (issue 10 §9).
+admin.site.site_url = settings.SANDBOX_ADMIN_SITE_URL
+
 urlpatterns = [
+    path("play/", admin.site.admin_view(play_view), name="sandbox_play"),
     path("admin/", admin.site.urls),
     *plugin_url_patterns(),
 ]

@@ -11,6 +11,7 @@ from ..engine.definition import dump_document, move_runs_off_removed_steps, step
 from ..engine.secret_params import leftover_masks, masked_params, restored_params
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
+from .automation_list import AutomationListMixin
 from .automation_views import AutomationStaffActionsMixin
 from .catalogue_fields import (
     catalogue_sections,
@@ -21,6 +22,7 @@ from .catalogue_fields import (
     step_kind_choices,
 )
 from .flow_view import flow_html
+from .history import AutomationHistoryMixin
 from .pages import render_page, require
 from .scoping import CourseScopedAdminMixin, scope_refusal
 
@@ -200,7 +202,8 @@ class AutomationForm(forms.ModelForm):
 
 
 @admin.register(Automation)
-class AutomationAdmin(AutomationStaffActionsMixin, CourseScopedAdminMixin, SimpleHistoryAdmin):
+class AutomationAdmin(AutomationHistoryMixin, AutomationListMixin, AutomationStaffActionsMixin, CourseScopedAdminMixin,
+                      SimpleHistoryAdmin):
     form = AutomationForm
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
     list_filter = ("status", "execution", "entry_policy")

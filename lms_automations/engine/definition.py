@@ -36,20 +36,14 @@ def load_document(document, *, owner=None, automation=None, actor=None):
         automation.save()
         automation.triggers.all().delete()
         automation.exit_conditions.all().delete()
-        Trigger.objects.bulk_create(
-            Trigger(automation=automation, position=index, event_type=item["event"], filter=item.get("filter"))
-            for index, item in enumerate(document["triggers"])
-        )
-        ExitCondition.objects.bulk_create(
-            ExitCondition(
-                automation=automation,
-                position=index,
-                event_type=item["event"],
-                filter=item.get("filter"),
-                outcome=item.get("outcome", ExitCondition.OUTCOME.converted),
-            )
-            for index, item in enumerate(document.get("exit_conditions", []))
-        )
+        # One save each (at most 10 + 10), not bulk_create: each row gets its history record (ADR 0013).
+        for index, item in enumerate(document["triggers"]):
+            Trigger.objects.create(automation=automation, position=index, event_type=item["event"],
+                                   filter=item.get("filter"))
+        for index, item in enumerate(document.get("exit_conditions", [])):
+            ExitCondition.objects.create(automation=automation, position=index, event_type=item["event"],
+                                         filter=item.get("filter"),
+                                         outcome=item.get("outcome", ExitCondition.OUTCOME.converted))
         ids = _StepIds(document.get("steps", []))
         existing = {step.step_id: step for step in automation.steps.all()}
         # Where each soon-removed step led, read before positions change (generated ids are all new).

@@ -3,6 +3,7 @@ from .automation import Automation, ExitCondition, Step, TestLearner, Trigger
 from .events import CustomEventType, Event, LearnerDispatchLock, PeriodicScan
 from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
+from .learners import Learner
 from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "CustomEventType",
     "Event",
     "ExitCondition",
+    "Learner",
     "LearnerCourseState",
     "LearnerDispatchLock",
     "LearnerEntry",

@@ -6,6 +6,7 @@ The v1 JSON document is produced from and loaded into these rows (``engine.defin
 """
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from model_utils import Choices
 from model_utils.models import TimeStampedModel
 
@@ -49,6 +50,12 @@ class Automation(TimeStampedModel):
     scope_orgs = models.JSONField(default=list, blank=True, help_text="Organisations this automation belongs to.")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # How course teams group their automations in the list (ADR 0013): names, not behaviour, so
+    # they stay out of the v1 document.
+    labels = models.JSONField(
+        default=list, blank=True, verbose_name=_("labels"),
+        help_text=_("Words that group automations in the list, e.g. onboarding, PY101."),
     )
     history = PluginHistoricalRecords()
 

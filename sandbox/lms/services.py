@@ -8,6 +8,8 @@ like an edx-platform request (``ATOMIC_REQUESTS``): receivers run before the com
 Signals go out through ``send_event`` with its default robustness: a receiver error is logged, not
 raised, unless ``settings.DEBUG`` is on (as in an edx-platform devstack).
 """
+import datetime
+
 from completion.models import BlockCompletion
 from completion.waffle import ENABLE_COMPLETION_TRACKING_SWITCH
 from django.contrib.auth import get_user_model
@@ -317,6 +319,24 @@ def record_activity(user, course_key, at=None):
         user=user, course_key=str(course_key_of(course_key)), date=day
     )
     return activity
+
+
+def move_activity_back(user, course_key, days):
+    """Make the learner look quiet: their activity days in the course move ``days`` back (a learner
+    with none gets one, ``days`` ago). Sends nothing: noticing the silence is the plugin's
+    inactivity scan's job, as in Open edX. Returns the learner's last active day in the course."""
+    days = int(days)
+    if days < 1:
+        raise ValueError(f"days is at least 1, got {days}")
+    key = str(course_key_of(course_key))
+    with transaction.atomic():
+        rows = list(UserActivity.objects.select_for_update().filter(user=user, course_key=key).order_by("date"))
+        if not rows:
+            return record_activity(user, key, at=timezone.now() - datetime.timedelta(days=days)).date
+        for row in rows:  # oldest first, so no two rows ever share a day
+            row.date -= datetime.timedelta(days=days)
+            row.save(update_fields=["date"])
+    return rows[-1].date
 
 
 # --- grades and certificates ---------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_replay_a_run_from_a_chosen_step(page, live_server, admin_login, screens
     page.click("input[name=replay]")
     assert f"Run {run.pk} (ada in “Two tags”) replayed from second; now fulfilled." in page.inner_text(
         "ul.messagelist")
-    assert "replayed from second" in page.inner_text("#log-group")
+    assert "replayed from second" in page.inner_text("#lmsauto-timeline")
     run.refresh_from_db()
     assert run.status == Run.STATUS.fulfilled
     screenshot("admin-replay-run-done")

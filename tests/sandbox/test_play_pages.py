@@ -1,0 +1,96 @@
+"""Playing a learner from the sandbox's own page: each button emits what the LMS would emit."""
+import datetime
+import io
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from sandbox.lms import services
+from sandbox.lms.models import UserActivity
+
+from .conftest import COURSE
+
+pytestmark = pytest.mark.django_db
+PLAY = "/play/"
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _play(client, ada, action, **fields):
+    response = client.post(PLAY, {"learner": ada.pk, "course": COURSE, "action": action, **fields}, follow=True)
+    assert response.status_code == 200
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_enrol_emits_the_enrolment_signals(staff_client, course, ada, recorder):
+    said = _play(staff_client, ada, "enroll", mode="verified")
+    assert said == [f"Ada Lovelace enrolled in {COURSE} (verified)."]
+    assert "course.enrollment.created" in recorder.names()
+    assert services.get_enrollment(ada, COURSE).mode == "verified"
+
+
+def test_completing_a_lesson_completes_each_of_its_blocks(staff_client, course, ada, recorder):
+    services.enroll(ada, COURSE)
+    recorder.clear()
+    unit = course.units.order_by("position").first()
+    _play(staff_client, ada, "complete_unit", unit=unit.usage_key)
+    assert recorder.names().count("BlockCompletion.post_save") == unit.blocks.count() == 2
+
+
+def test_completing_a_block_of_another_course_is_refused(staff_client, course, ada, recorder):
+    other = services.create_course("course-v1:Demo+PY101+2026")
+    block = other.units.first().blocks.first()
+    said = _play(staff_client, ada, "complete_block", block=block.usage_key)
+    assert "refused" in said[0] and recorder.sent == []
+
+
+def test_a_grade_and_a_certificate(staff_client, course, ada, recorder):
+    services.enroll(ada, COURSE)
+    recorder.clear()
+    _play(staff_client, ada, "grade", percent=85, passed="on")
+    names = recorder.names()
+    assert any("grade" in name for name in names) and any("passing" in name for name in names)
+    recorder.clear()
+    _play(staff_client, ada, "certificate")
+    assert "certificate.created" in recorder.names()
+
+
+def test_going_quiet_moves_the_learners_activity_back(staff_client, course, ada, recorder):
+    services.enroll(ada, COURSE)
+    services.record_activity(ada, COURSE)
+    today = UserActivity.objects.get(user=ada).date
+    said = _play(staff_client, ada, "quiet", days=8)
+    assert UserActivity.objects.get(user=ada).date == today - datetime.timedelta(days=8)
+    assert "Run the inactivity scan" in said[0]
+
+
+def test_a_learner_without_activity_goes_quiet_from_n_days_ago(course, ada):
+    day = services.move_activity_back(ada, COURSE, 10)
+    assert list(UserActivity.objects.filter(user=ada).values_list("date", flat=True)) == [day]
+    assert (timezone.localdate() - day).days == 10
+
+
+def test_the_page_is_for_staff_and_is_the_admins_view_site(client, course, ada):
+    assert client.get(PLAY).status_code == 302  # to the admin login
+    assert admin.site.site_url == PLAY
+
+
+def test_the_page_remembers_the_learner_and_shows_their_state(staff_client, course, ada):
+    services.enroll(ada, COURSE)
+    _play(staff_client, ada, "grade", percent=40)
+    page = staff_client.get(PLAY).content.decode()
+    assert "40%" in page and f"/admin/lms_automations/learner/{ada.pk}/" in page
+
+
+def test_demo_learners_have_first_names_but_one(db):
+    call_command("seed_sandbox", stdout=io.StringIO())
+    names = dict(get_user_model().objects.values_list("username", "first_name"))
+    assert names["ada"] == "Ada" and names["mateo"] == "Mateo"
+    assert names["sam"] == ""
