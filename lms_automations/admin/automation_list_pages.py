@@ -87,7 +87,7 @@ class CourseChoiceForm(forms.Form):
         scope = staff_scope(user)
         self.user = user
         if scope is not None:
-            courses = sorted(scope[0])
+            courses = sorted(scope.course_keys)
             self.fields["course_key"] = forms.ChoiceField(
                 label=gettext_lazy("Course"), choices=[(key, key) for key in courses],
                 help_text=gettext_lazy("One of the courses where you are on the course team."))

@@ -31,7 +31,10 @@ class AutomationHistoryMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def render_history_view(self, request, template, context, **kwargs):
-        """Called by simple-history once it has found the object and checked the permission."""
+        """Called by simple-history once it has found the object and checked the permission — for the
+        list of edits and for one version's page (which has no ``object``: nothing to add there)."""
+        if "object" not in context:
+            return super().render_history_view(request, template, context, **kwargs)
         zone = viewer_timezone(request)
         edits = automation_edits(context["object"])
         for edit in edits:

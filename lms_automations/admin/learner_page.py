@@ -14,10 +14,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import authority
 from ..models import Event, Learner, Run
 from .pages import require
 from .runs import learner_title, learner_url
-from .scoping import CourseScopedAdminMixin, sees_everything, visible_automation_ids
+from .scoping import CourseScopedAdminMixin, sees_everything
 from .viewer_time import moment, viewer_timezone, zone_name
 
 RUNS_SHOWN = 200
@@ -29,6 +30,7 @@ class LearnerAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     """Learners who entered an automation the viewer works on; each links to the learner page."""
 
     automation_field = "automation"
+    rows_need_change = True  # learners' data: shown only to who may change the automation
     list_display = ("learner", "automation", "entry_count", "last_entered_at")
     list_select_related = ("user", "automation")
     search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
@@ -62,7 +64,7 @@ class LearnerAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         learner = get_user_model().objects.filter(pk=user_id).first()
         if learner is None:
             raise Http404(_("No such learner."))
-        visible = visible_automation_ids(request.user)
+        visible = authority.changeable_automation_ids(request.user)  # runs are learners' data
         runs = Run.objects.filter(user_id=user_id).select_related("automation").order_by("-started_at", "-id")
         if visible is not None:
             runs = runs.filter(automation_id__in=visible)

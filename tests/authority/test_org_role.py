@@ -43,7 +43,7 @@ def test_without_the_org_role_the_org_automation_is_read_only_and_its_runs_unsee
     for action in ("deactivate_selected", "delete_selected"):
         client.post("/admin/lms_automations/automation/",
                     {"action": action, "_selected_action": [org_automation.pk], "post": "yes", "mode": "remove"})
-    assert "carol_of_z" not in client.get("/admin/lms_automations/run/").content.decode()
+    assert "carol@example.com" not in client.get("/admin/lms_automations/run/").content.decode()
     assert client.get(url(sibling_run, "change/")).status_code == 404
     assert client.post(url(sibling_run, "cancel/")).status_code == 404
     client.post("/admin/lms_automations/run/", {"action": "cancel_selected", "_selected_action": [sibling_run.pk],
@@ -56,7 +56,7 @@ def test_without_the_org_role_the_org_automation_is_read_only_and_its_runs_unsee
 
 def test_with_the_org_role_the_team_member_acts_on_the_org_automation(client, org_lead, org_automation, sibling_run):
     client.force_login(org_lead)
-    assert "carol_of_z" in client.get("/admin/lms_automations/run/").content.decode()
+    assert "carol@example.com" in client.get("/admin/lms_automations/run/").content.decode()
     assert client.post(url(sibling_run, "cancel/")).status_code == 302
     sibling_run.refresh_from_db()
     assert sibling_run.status == Run.STATUS.cancelled
