@@ -29,8 +29,9 @@ from time import monotonic
 from .. import __version__
 from ..catalogue import Action
 from ..conf import get_setting
-from ..engine.errors import PermanentError, TransientError
+from ..engine.errors import PermanentError, RenderLimitError, TransientError
 from ..engine.secret_params import leftover_masks
+from ..engine.template_limits import render_budget
 from ..engine.templates import is_template
 from .params import params, with_extra_errors
 from .webhook_safety import check_url
@@ -151,10 +152,16 @@ def _is_json_body(params):
 
 
 def render_body(params, context, path="params.body"):
-    """The body to send: the ``body`` template rendered with its values escaped for JSON (see above)."""
+    """The body to send: the ``body`` template rendered with its values escaped for JSON (see above),
+    every string of it within one render budget whose output limit is ``WEBHOOK_BODY_MAX_BYTES``."""
     body = params.get("body") or ""
     if not is_template(body):
         return body
+    with render_budget(setting="WEBHOOK_BODY_MAX_BYTES"):
+        return _render_body(body, params, context, path)
+
+
+def _render_body(body, params, context, path):
     if not _is_json_body(params):
         return context.render_template(body, path)
     try:
@@ -233,8 +240,10 @@ class WebhookSend(Action):
             raise PermanentError(_reserved_header_errors(params)[0]["message"])
         target = check_url(params["url"])
         body = render_body(params, context).encode()
-        if len(body) > MAX_BODY_BYTES:
-            raise PermanentError(f"the rendered body is {len(body)} bytes; at most {MAX_BODY_BYTES} are sent")
+        limit = get_setting("WEBHOOK_BODY_MAX_BYTES")
+        if len(body) > limit:
+            raise RenderLimitError(f"params.body: the rendered body is {len(body):,} bytes; at most {limit:,} are sent "
+                                   "(LMS_AUTOMATIONS['WEBHOOK_BODY_MAX_BYTES'])")
         headers = {"User-Agent": f"lms-automations/{__version__}"}
         if body:
             headers["Content-Type"] = "application/json"

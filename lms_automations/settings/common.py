@@ -51,6 +51,13 @@ DEFAULTS = {
     "INGEST_HMAC_SECRETS": {},
     # A signed request whose timestamp is further than this from the server's clock is refused (replay).
     "INGEST_HMAC_MAX_AGE_SECONDS": 300,
+    # Templates in step params: the longest rendered text (UTF-8 bytes) of any param, e-mail bodies
+    # included, and of a webhook's body; the loop iterations (nested loops included) and the CPU
+    # seconds one render may take. A render past a limit fails the step (permanently, it names the param).
+    "EMAIL_BODY_MAX_BYTES": 1024 * 1024,
+    "WEBHOOK_BODY_MAX_BYTES": 256 * 1024,
+    "TEMPLATE_MAX_LOOP_ITERATIONS": 10_000,
+    "TEMPLATE_MAX_CPU_SECONDS": 1.0,
     # Retention, in days, of ended runs with their timelines, and of dispatched events.
     "RUN_RETENTION_DAYS": 365,
     "EVENT_RETENTION_DAYS": 180,
