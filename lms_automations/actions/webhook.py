@@ -30,7 +30,7 @@ from .. import __version__
 from ..catalogue import Action
 from ..conf import get_setting
 from ..engine.errors import PermanentError, RenderLimitError, TransientError
-from ..engine.secret_params import leftover_masks
+from ..engine.secret_params import leftover_masks, unreadable_secrets
 from ..engine.template_limits import render_budget
 from ..engine.templates import is_template
 from .params import params, with_extra_errors
@@ -226,13 +226,19 @@ class WebhookSend(Action):
     @classmethod
     def check_params(cls, params):
         masked = leftover_masks("action", cls.key, params)
-        if masked:
-            # An export's mask where no stored secret can stand in for it (a new automation or step).
-            schema_errors = super().check_params({**params, "secret": "x" * 16} if "params.secret" in masked
-                                                 else params)
+        unreadable = unreadable_secrets("action", cls.key, params)
+        if masked or unreadable:
+            # An export's mask where no stored secret can stand in for it (a new automation or step), or a
+            # stored secret no configured key decrypts: the schema is checked with a stand-in secret.
+            schema_errors = super().check_params({**params, "secret": "x" * 16}
+                                                 if "params.secret" in (*masked, *unreadable) else params)
             mask_errors = [{"path": path, "message": "this is the mask an export shows in place of the secret; "
                                                      "type the secret itself"} for path in masked]
-            return with_extra_errors(schema_errors, [*mask_errors, *_reserved_header_errors(params)])
+            unreadable_errors = [{"path": path, "message": "the stored secret cannot be decrypted with this site's "
+                                                           "keys (was SECRET_KEY changed?); type the secret again"}
+                                 for path in unreadable]
+            return with_extra_errors(schema_errors,
+                                     [*mask_errors, *unreadable_errors, *_reserved_header_errors(params)])
         return with_extra_errors(super().check_params(params), _reserved_header_errors(params))
 
     def execute(self, params, context):

@@ -4,9 +4,19 @@ Exports, the API and admin show ``MASK`` in their place. A document or admin for
 mask back for a step that already holds the secret keeps the stored one, so export → edit → update
 works without anyone re-typing it; the mask anywhere else is refused by validation, which asks for
 the secret itself. Actions name their secret params in ``Action.secret_params``.
+
+At rest, secrets are encrypted (``secret_box``): every save of a step seals them (``pre_save``,
+so import, update, REST and admin alike, and the history rows it writes), and they are decrypted
+only for the action that runs (``revealed_params`` in the step cycle) and for validation. An
+unchanged secret keeps its stored token, so saving an unchanged document changes no row.
 """
 import copy
 import re
+
+from django.db.models.signals import pre_save
+
+from .errors import PermanentError
+from .secret_box import SecretUnreadable, is_sealed, seal, unseal
 
 MASK = "********"
 #: Header names whose values are credentials (``Authorization: Bearer …``, ``X-Api-Key``…).
@@ -31,6 +41,92 @@ def secret_header_param_names(step_type, kind):
 
     action_class = get_actions().get(kind)
     return tuple(getattr(action_class, "secret_header_params", ()) or ()) if action_class else ()
+
+
+def _credential(header):
+    return bool(CREDENTIAL_HEADER.search(str(header)))
+
+
+def _map_secrets(step_type, kind, params, change):
+    """``params`` with ``change(value, path, name, header)`` applied to each non-empty secret string."""
+    names, header_names = secret_param_names(step_type, kind), secret_header_param_names(step_type, kind)
+    if not (names or header_names) or not isinstance(params, dict):
+        return params
+    changed = {}
+    for name, value in params.items():
+        if name in names and isinstance(value, str) and value:
+            value = change(value, f"params.{name}", name, None)
+        elif name in header_names and isinstance(value, dict):
+            value = {header: change(text, f"params.{name}.{header}", name, header)
+                     if _credential(header) and isinstance(text, str) and text else text
+                     for header, text in value.items()}
+        changed[name] = value
+    return changed
+
+
+def sealed_params(step_type, kind, params, stored=None):
+    """``params`` as they are stored: each secret encrypted, except one equal to the secret ``stored``
+    (the step's saved params) holds, which keeps its stored token; the mask is never encrypted."""
+    stored = stored if isinstance(stored, dict) else {}
+
+    def _seal(value, _path, name, header):
+        if is_sealed(value) or value == MASK:
+            return value
+        previous = stored.get(name)
+        if header is not None:
+            previous = previous.get(header) if isinstance(previous, dict) else None
+        if is_sealed(previous):
+            try:
+                if unseal(previous) == value:
+                    return previous
+            except SecretUnreadable:
+                pass
+        return seal(value)
+
+    return _map_secrets(step_type, kind, params, _seal)
+
+
+def revealed_params(step_type, kind, params, *, strict=False):
+    """``params`` with each stored secret decrypted: only for the action about to run (``strict``: a
+    secret no key decrypts is a ``PermanentError`` naming it) and for validation (it stays sealed,
+    and ``unreadable_secrets`` reports it)."""
+
+    def _unseal(value, path, _name, _header):
+        try:
+            return unseal(value)
+        except SecretUnreadable as exc:
+            if strict:
+                raise PermanentError(f"{path}: the stored secret cannot be decrypted with this site's keys; if "
+                                     "SECRET_KEY or LMS_AUTOMATIONS['SECRETS_KEY'] changed, list the old key in "
+                                     "SECRETS_OLD_KEYS (or SECRET_KEY_FALLBACKS), or type the secret again") from exc
+            return value
+
+    return _map_secrets(step_type, kind, params, _unseal)
+
+
+def unreadable_secrets(step_type, kind, params):
+    """Paths of secrets still encrypted after ``revealed_params``: no configured key decrypts them."""
+    found = []
+    _map_secrets(step_type, kind, params, lambda value, path, *_: found.append(path) if is_sealed(value) else value)
+    return found
+
+
+def seal_step_secrets(sender, instance, **kwargs):  # pylint: disable=unused-argument
+    """Before any save of a step: its secrets are encrypted (the history row is written from it too)."""
+    instance.params = sealed_params(instance.step_type, instance.kind, instance.params)
+
+
+pre_save.connect(seal_step_secrets, sender="lms_automations.Step", dispatch_uid="lms_automations.seal_step_secrets")
+
+
+def seal_secrets(item, stored_step=None):
+    """The params of the document step ``item`` as they are stored, ``stored_step`` being the row it
+    replaces (its unchanged secrets keep their tokens)."""
+    step_type = item.get("type")
+    kind = item.get(step_type, "") if step_type in ("action", "wait") else ""
+    stored = (stored_step.params if stored_step is not None
+              and (stored_step.step_type, stored_step.kind) == (step_type, kind) else None)
+    return sealed_params(step_type, kind, item.get("params", {}), stored)
 
 
 def masked_params(step_type, kind, params):
@@ -97,7 +193,8 @@ def _restore_in(steps, stored):
         step = stored.get(item.get("id")) if isinstance(item.get("id"), str) else None
         if (step is not None and item.get("type") == "action" and item.get("action") == step.kind
                 and isinstance(item.get("params"), dict)):
-            item["params"] = restored_params("action", step.kind, item["params"], step.params)
+            item["params"] = restored_params("action", step.kind, item["params"],
+                                             revealed_params("action", step.kind, step.params))
         for side in ("yes", "no"):
             if isinstance(item.get(side), list):
                 _restore_in(item[side], stored)

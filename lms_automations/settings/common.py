@@ -58,6 +58,11 @@ DEFAULTS = {
     "WEBHOOK_BODY_MAX_BYTES": 256 * 1024,
     "TEMPLATE_MAX_LOOP_ITERATIONS": 10_000,
     "TEMPLATE_MAX_CPU_SECONDS": 1.0,
+    # Secrets a step stores (a webhook's signing secret, credential headers) are encrypted at rest
+    # with a key derived from SECRETS_KEY, or from the site's SECRET_KEY when it is None. To rotate,
+    # list the previous keys in SECRETS_OLD_KEYS (SECRET_KEY_FALLBACKS are tried too).
+    "SECRETS_KEY": None,
+    "SECRETS_OLD_KEYS": [],
     # Retention, in days, of ended runs with their timelines, and of dispatched events.
     "RUN_RETENTION_DAYS": 365,
     "EVENT_RETENTION_DAYS": 180,

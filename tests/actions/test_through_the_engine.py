@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from lms_automations import api
 from lms_automations.actions.webhook import SIGNATURE_HEADER
@@ -156,3 +157,19 @@ def test_an_e_mail_whose_template_runs_past_a_limit_fails_the_run_once_and_names
                          "(LMS_AUTOMATIONS['EMAIL_BODY_MAX_BYTES']); shorten the template or what it repeats")
     assert not RunLog.objects.filter(run=run, kind=RunLog.KIND.retry).exists()
     assert mail.outbox == []
+
+
+def test_a_webhook_signs_with_the_secret_stored_encrypted_and_no_row_holds_it(ada, course, lms, loopback_allowed):
+    with Endpoint() as endpoint:
+        automation_with(webhook_step(endpoint.url))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT params FROM lms_automations_step")
+            (stored,) = cursor.fetchone()
+        assert SECRET not in str(stored) and "enc:v1:" in str(stored)
+        lms(services.enroll, ada, COURSE)
+    (request,) = endpoint.requests
+    assert request.headers[SIGNATURE_HEADER] == "sha256=" + hmac.new(SECRET.encode(), request.body,
+                                                                     hashlib.sha256).hexdigest()
+    assert Run.objects.get().status == Run.STATUS.fulfilled
+    for model in (RunLog, ActionExecution):
+        assert SECRET not in json.dumps(list(model.objects.values()), default=str)

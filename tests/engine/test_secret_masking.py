@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from lms_automations import api
+from lms_automations.engine.secret_box import is_sealed, unseal
 from lms_automations.exceptions import InvalidAutomation
 from lms_automations.models import Step
 
@@ -38,7 +39,10 @@ def hook_params(exported):
 
 
 def stored_secret(automation):
-    return Step.objects.get(automation=automation, step_id="hook").params["secret"]
+    """The secret the step holds, decrypted (the row itself holds it encrypted)."""
+    stored = Step.objects.get(automation=automation, step_id="hook").params["secret"]
+    assert is_sealed(stored)
+    return unseal(stored)
 
 
 def test_the_export_shows_a_mask_instead_of_the_secret():
@@ -118,5 +122,6 @@ def test_admin_shows_the_mask_and_a_save_with_it_keeps_the_secret(client, admin_
     assert response.status_code == 302, [response.context["adminform"].form.errors] + [
         formset.formset.errors for formset in response.context["inline_admin_formsets"]]
     hook = Step.objects.get(automation=automation, step_id="hook")
-    assert hook.params == {"url": "https://crm.example.com/hook", "secret": SECRET,
-                           "body": '{"user": "{{ learner.username }}"}', "timeout": 5}
+    assert {**hook.params, "secret": unseal(hook.params["secret"])} == {
+        "url": "https://crm.example.com/hook", "secret": SECRET, "body": '{"user": "{{ learner.username }}"}',
+        "timeout": 5}
