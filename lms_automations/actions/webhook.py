@@ -26,6 +26,8 @@ import socket
 import ssl
 from time import monotonic
 
+from django.utils.translation import gettext as _
+
 from .. import __version__
 from ..catalogue import Action
 from ..conf import get_setting
@@ -234,9 +236,9 @@ class WebhookSend(Action):
                                                  if "params.secret" in (*masked, *unreadable) else params)
             mask_errors = [{"path": path, "message": "this is the mask an export shows in place of the secret; "
                                                      "type the secret itself"} for path in masked]
-            unreadable_errors = [{"path": path, "message": "the stored secret cannot be decrypted with this site's "
-                                                           "keys (was SECRET_KEY changed?); type the secret again"}
-                                 for path in unreadable]
+            unreadable_errors = [{"path": path, "message": _("the stored secret cannot be decrypted with this "
+                                                             "site's keys (was SECRET_KEY changed?); type the "
+                                                             "secret again")} for path in unreadable]
             return with_extra_errors(schema_errors,
                                      [*mask_errors, *unreadable_errors, *_reserved_header_errors(params)])
         return with_extra_errors(super().check_params(params), _reserved_header_errors(params))
@@ -248,8 +250,8 @@ class WebhookSend(Action):
         body = render_body(params, context).encode()
         limit = get_setting("WEBHOOK_BODY_MAX_BYTES")
         if len(body) > limit:
-            raise RenderLimitError(f"params.body: the rendered body is {len(body):,} bytes; at most {limit:,} are sent "
-                                   "(LMS_AUTOMATIONS['WEBHOOK_BODY_MAX_BYTES'])")
+            raise RenderLimitError(_("params.body: the rendered body is {size:,} bytes; at most {limit:,} are sent "
+                                     "(LMS_AUTOMATIONS['WEBHOOK_BODY_MAX_BYTES'])").format(size=len(body), limit=limit))
         headers = {"User-Agent": f"lms-automations/{__version__}"}
         if body:
             headers["Content-Type"] = "application/json"

@@ -14,6 +14,7 @@ import copy
 import re
 
 from django.db.models.signals import pre_save
+from django.utils.translation import gettext as _
 
 from .errors import PermanentError
 from .secret_box import SecretUnreadable, is_sealed, seal, unseal
@@ -96,9 +97,10 @@ def revealed_params(step_type, kind, params, *, strict=False):
             return unseal(value)
         except SecretUnreadable as exc:
             if strict:
-                raise PermanentError(f"{path}: the stored secret cannot be decrypted with this site's keys; if "
-                                     "SECRET_KEY or LMS_AUTOMATIONS['SECRETS_KEY'] changed, list the old key in "
-                                     "SECRETS_OLD_KEYS (or SECRET_KEY_FALLBACKS), or type the secret again") from exc
+                raise PermanentError(_("{path}: the stored secret cannot be decrypted with this site's keys; if "
+                                       "SECRET_KEY or LMS_AUTOMATIONS['SECRETS_KEY'] changed, list the old key in "
+                                       "SECRETS_OLD_KEYS (or SECRET_KEY_FALLBACKS), or type the secret again")
+                                     .format(path=path)) from exc
             return value
 
     return _map_secrets(step_type, kind, params, _unseal)
