@@ -6,7 +6,11 @@ import re
 import time
 from pathlib import Path
 
+import hypothesis
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
+from hypothesis import strategies as st
 
 from lms_automations import api
 from lms_automations.engine.errors import PermanentError, RenderLimitError
@@ -320,3 +324,36 @@ def test_the_examples_still_validate_and_their_templates_render(path):
     for where, template in templates:
         rendered = render_params({where.rsplit(".", 1)[-1]: template}, context())
         assert "{{" not in next(iter(rendered.values())), where
+
+
+# --- any template, however assembled --------------------------------------------------------------
+
+FRAGMENTS = [
+    "{{ learner.first_name }}", "{{ learner.tags|join:', ' }}", "{{ learner.tags.0|upper }}", "{{ a|add:a }}",
+    "{% for t in learner.tags %}", "{% for c in learner.email %}", "{% empty %}", "{% endfor %}",
+    "{% if learner.id > 3 %}", "{% elif a %}", "{% else %}", "{% endif %}", "{% with a=learner.email %}",
+    "{% with a=a|add:a %}", "{% endwith %}", "{{ a|length }}", "{{ event.score|floatformat:3 }}",
+    "{{ now|date:'Y-m-d H:i' }}", "{% comment %}", "{% endcomment %}", "{{", "}}", "{%", "%}", "|", ":", "'",
+    "{% debug %}", "{{ x|center:'999999' }}", "{{ learner.items }}", "{{ learner.__class__ }}", "{% load i18n %}",
+    "{{ event.lines|linebreaksbr|truncatewords:2 }}", "{{ course.end|timeuntil:now }}", "\n", "<p>", "é",
+]
+SMALL_LIMITS = {"EMAIL_BODY_MAX_BYTES": 20_000, "TEMPLATE_MAX_LOOP_ITERATIONS": 300, "TEMPLATE_MAX_CPU_SECONDS": 0.2}
+
+
+@hypothesis.settings(max_examples=400, deadline=None)
+@hypothesis.given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40),
+                  st.booleans())
+def test_any_template_is_either_refused_with_its_path_or_rendered_within_the_limits(fragments, html):
+    text, path = "".join(fragments), "params.body_html" if html else "params.body"
+    with override_settings(LMS_AUTOMATIONS={**django_settings.LMS_AUTOMATIONS, **SMALL_LIMITS}):
+        errors = template_errors({path.split(".")[1]: text})
+        assert all(error["path"] == path for error in errors)
+        started = time.thread_time()
+        try:
+            rendered = render_params({path.split(".")[1]: text}, context())[path.split(".")[1]]
+        except PermanentError as refused:
+            assert refused.message.startswith(f"{path}: ")
+        else:
+            assert errors == []  # what renders is what validation accepted
+            assert len(rendered.encode()) <= SMALL_LIMITS["EMAIL_BODY_MAX_BYTES"]
+        assert time.thread_time() - started < 1
