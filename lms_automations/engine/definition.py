@@ -14,7 +14,7 @@ from ..models import Automation, ExitCondition, Step, Trigger
 from . import trigger_index
 from .document_checks import FORMAT
 from .durations import format_duration, parse_duration
-from .secret_params import masked_params, restore_secrets, revealed_params, seal_secrets
+from .secret_params import masked_step_params, restore_secrets, revealed_step_params, seal_secrets
 from .validation import validate_document
 
 
@@ -212,6 +212,6 @@ def _dump_steps(children, parent_id, side, reveal_secrets):
                 "no": _dump_steps(children, step.pk, "no", reveal_secrets),
             })
         else:
-            params = (revealed_params if reveal_secrets else masked_params)(step.step_type, step.kind, step.params)
+            params = revealed_step_params(step) if reveal_secrets else masked_step_params(step)
             dumped.append({"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": params})
     return dumped

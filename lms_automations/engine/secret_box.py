@@ -1,20 +1,25 @@
 """Encryption of the secrets a step stores (a webhook's signing secret, credential headers).
 
-A stored secret reads ``enc:v1:<Fernet token>``, so a database dump, a backup or a read-only SQL
-account shows no secret, and a value without the prefix (stored before encryption) is still read.
-Fernet (AES-128-CBC with HMAC-SHA256, from ``cryptography``) is authenticated: a token changed in
-the table is refused rather than decrypted into something else.
+A stored secret reads ``enc:v1:<nonce + AES-256-GCM ciphertext>``, so a database dump, a backup or
+a read-only SQL account shows no secret, and a value without the prefix (stored before encryption)
+is still read. AES-GCM (from ``cryptography``) is authenticated, and the automation's id is bound
+into each token as associated data (``scope``): a token changed in the table, or copied into
+another automation, is refused rather than decrypted — so nobody who can read the table and write
+an automation can make the plugin sign requests with someone else's secret.
 
 The key is derived with HKDF-SHA256 from ``LMS_AUTOMATIONS["SECRETS_KEY"]``, or the site's
 ``SECRET_KEY`` when that is not set. Decryption also tries ``SECRETS_OLD_KEYS``, the site's
 ``SECRET_KEY`` and Django's ``SECRET_KEY_FALLBACKS``, so rotating either key keeps stored secrets
-readable; each save re-encrypts with the current key.
+readable; a secret is encrypted with the current key whenever it is saved changed.
 """
 import base64
+import binascii
 import functools
+import os
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
@@ -23,6 +28,7 @@ from ..conf import get_setting
 PREFIX = "enc:v1:"
 _SALT = b"lms-automations"
 _INFO = b"lms-automations step secrets v1"
+_NONCE_BYTES = 12
 
 
 class SecretUnreadable(Exception):
@@ -33,21 +39,34 @@ def is_sealed(value):
     return isinstance(value, str) and value.startswith(PREFIX)
 
 
-def seal(text):
-    """``text`` encrypted with the current key, in its stored form; a sealed value is left as it is."""
+def seal(text, *, scope):
+    """``text`` encrypted with the current key for automation ``scope``, in its stored form; a sealed
+    value is left as it is."""
     if is_sealed(text):
         return text
-    return PREFIX + _box().encrypt(str(text).encode("utf-8", "surrogatepass")).decode("ascii")
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = _ciphers(_key_materials())[0].encrypt(nonce, str(text).encode("utf-8", "surrogatepass"), _aad(scope))
+    return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
-def unseal(value):
-    """The plain text of a stored value (a legacy plain value is returned as it is)."""
+def unseal(value, *, scope):
+    """The plain text of a stored value of automation ``scope`` (a legacy plain value is returned as it is)."""
     if not is_sealed(value):
         return value
     try:
-        return _box().decrypt(value[len(PREFIX):].encode("ascii")).decode("utf-8", "surrogatepass")
-    except (InvalidToken, UnicodeError, ValueError) as exc:
-        raise SecretUnreadable("no configured key decrypts this secret") from exc
+        raw = base64.urlsafe_b64decode(value[len(PREFIX):].encode("ascii"))
+    except (binascii.Error, ValueError) as exc:
+        raise SecretUnreadable("this secret is not a token the plugin wrote") from exc
+    for cipher in _ciphers(_key_materials()):
+        try:
+            return cipher.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(scope)).decode("utf-8", "surrogatepass")
+        except (InvalidTag, ValueError, UnicodeError):
+            continue
+    raise SecretUnreadable("no configured key decrypts this secret for this automation")
+
+
+def _aad(scope):
+    return f"lms_automations.automation:{scope}".encode()
 
 
 def _key_materials():
@@ -57,15 +76,10 @@ def _key_materials():
     return tuple(dict.fromkeys(str(material) for material in materials if material))
 
 
-def _box():
-    return _multi_fernet(_key_materials())
-
-
 @functools.lru_cache(maxsize=8)
-def _multi_fernet(materials):
-    return MultiFernet([Fernet(_derive(material)) for material in materials])
+def _ciphers(materials):
+    return [AESGCM(_derive(material)) for material in materials]
 
 
 def _derive(material):
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO).derive(material.encode())
-    return base64.urlsafe_b64encode(key)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO).derive(material.encode())

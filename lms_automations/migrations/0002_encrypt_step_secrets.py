@@ -14,9 +14,10 @@ BATCH = 500
 def _convert(apps, change):
     for model_name in ("Step", "HistoricalStep"):
         model = apps.get_model("lms_automations", model_name)
-        rows = model.objects.filter(step_type="action").exclude(kind="").only("pk", "step_type", "kind", "params")
+        rows = (model.objects.filter(step_type="action").exclude(kind="")
+                .only("pk", "automation_id", "step_type", "kind", "params"))
         for row in rows.iterator(chunk_size=BATCH):
-            params = change(row.step_type, row.kind, row.params)
+            params = change(row.step_type, row.kind, row.params, automation_id=row.automation_id)
             if params != row.params:
                 model.objects.filter(pk=row.pk).update(params=params)
 
@@ -26,7 +27,7 @@ def encrypt(apps, schema_editor):  # pylint: disable=unused-argument
 
 
 def decrypt(apps, schema_editor):  # pylint: disable=unused-argument
-    _convert(apps, lambda step_type, kind, params: revealed_params(step_type, kind, params))
+    _convert(apps, revealed_params)
 
 
 class Migration(migrations.Migration):

@@ -25,7 +25,8 @@ def document(headers):
 
 def stored_headers():
     """The step's headers as the action gets them (credential values are stored encrypted)."""
-    return {name: unseal(value) for name, value in Step.objects.get(step_id="hook").params["headers"].items()}
+    step = Step.objects.get(step_id="hook")
+    return {name: unseal(value, scope=step.automation_id) for name, value in step.params["headers"].items()}
 
 
 def exported_headers(automation):

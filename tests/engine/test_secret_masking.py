@@ -42,7 +42,7 @@ def stored_secret(automation):
     """The secret the step holds, decrypted (the row itself holds it encrypted)."""
     stored = Step.objects.get(automation=automation, step_id="hook").params["secret"]
     assert is_sealed(stored)
-    return unseal(stored)
+    return unseal(stored, scope=automation.pk)
 
 
 def test_the_export_shows_a_mask_instead_of_the_secret():
@@ -130,7 +130,7 @@ def test_admin_shows_the_mask_and_a_save_with_it_keeps_the_secret(client, admin_
     assert json.loads(data[f"steps-{hook_index}-params"])["secret"] == MASK
     post_hook_params(client, url, data, hook_index, timeout=5)
     hook = Step.objects.get(automation=automation, step_id="hook")
-    assert {**hook.params, "secret": unseal(hook.params["secret"])} == {
+    assert {**hook.params, "secret": unseal(hook.params["secret"], scope=automation.pk)} == {
         "url": "https://crm.example.com/hook", "secret": SECRET, "body": '{"user": "{{ learner.username }}"}',
         "timeout": 5}
 
@@ -141,5 +141,6 @@ def test_a_secret_typed_in_the_admin_is_stored_encrypted(client, admin_user):
     url, _page, data, hook_index = admin_change_form(client, automation)
     post_hook_params(client, url, data, hook_index, secret="typed-in-the-admin-0123456789")
     stored = Step.objects.filter(automation=automation, step_id="hook").values_list("params", flat=True).get()
-    assert is_sealed(stored["secret"]) and unseal(stored["secret"]) == "typed-in-the-admin-0123456789"
+    assert is_sealed(stored["secret"]) and unseal(stored["secret"], scope=automation.pk) == \
+        "typed-in-the-admin-0123456789"
     assert "typed-in-the-admin" not in json.dumps(list(Step.history.values_list("params", flat=True)))

@@ -12,7 +12,7 @@ from django.db import connection
 from lms_automations import api
 from lms_automations.engine.errors import PermanentError
 from lms_automations.engine.secret_box import SecretUnreadable, is_sealed, seal, unseal
-from lms_automations.engine.secret_params import revealed_params
+from lms_automations.engine.secret_params import revealed_step_params
 from lms_automations.exceptions import InvalidAutomation
 from lms_automations.models import Step
 
@@ -58,7 +58,7 @@ def test_the_row_and_its_history_hold_no_plaintext_secret():
 
 def test_only_the_running_action_and_validation_see_the_secret():
     automation = api.import_automation(document())
-    assert revealed_params("action", "webhook.send", hook().params)["secret"] == SECRET
+    assert revealed_step_params(hook())["secret"] == SECRET
     exported = json.dumps(api.export_automation(automation))
     assert SECRET not in exported and "enc:v1:" not in exported and "********" in exported
     api.activate(automation)  # validation reads the decrypted secret (its length is checked)
@@ -79,7 +79,8 @@ def test_every_save_of_a_step_encrypts_its_secrets_not_only_imports():
                                position=1, params={"url": "https://x.example.com", "secret": SECRET,
                                                    "headers": {"X-Api-Key": "k-123", "Accept": "text/plain"}})
     stored = Step.objects.filter(pk=step.pk).values_list("params", flat=True).get()
-    assert unseal(stored["secret"]) == SECRET and unseal(stored["headers"]["X-Api-Key"]) == "k-123"
+    assert unseal(stored["secret"], scope=automation.pk) == SECRET
+    assert unseal(stored["headers"]["X-Api-Key"], scope=automation.pk) == "k-123"
     assert stored["headers"]["Accept"] == "text/plain"
     assert "k-123" not in json.dumps(list(Step.history.filter(id=step.pk).values_list("params", flat=True)))
 
@@ -89,14 +90,14 @@ def test_a_legacy_plain_secret_is_still_used_and_the_migration_encrypts_rows_and
     plain = {"url": "https://crm.example.com/hook", "secret": SECRET, "headers": {"Authorization": TOKEN}}
     Step.objects.filter(step_id="hook").update(params=plain)  # as stored before encryption
     Step.history.update(params=plain)
-    assert revealed_params("action", "webhook.send", hook().params, strict=True) == plain
+    assert revealed_step_params(hook(), strict=True) == plain
     assert "********" in json.dumps(api.export_automation(automation))
 
     migration = importlib.import_module(f"lms_automations.migrations.{MIGRATION}")
     migration.encrypt(apps, None)
     for text in raw_params(Step._meta.db_table) + raw_params(Step.history.model._meta.db_table):
         assert SECRET not in text and "crm-token" not in text
-    assert revealed_params("action", "webhook.send", hook().params) == plain
+    assert revealed_step_params(hook()) == plain
     sealed = hook().params
     migration.encrypt(apps, None)  # twice changes nothing
     assert hook().params == sealed
@@ -106,27 +107,30 @@ def test_a_legacy_plain_secret_is_still_used_and_the_migration_encrypts_rows_and
 
 def test_a_rotated_site_key_keeps_stored_secrets_readable_through_the_fallbacks(settings):
     settings.SECRET_KEY = "the-first-site-key-" + "x" * 40
-    stored = seal(SECRET)
+    stored = seal(SECRET, scope=1)
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "the-second-site-key-" + "y" * 40, [settings.SECRET_KEY]
-    assert unseal(stored) == SECRET
-    assert unseal(seal(SECRET)) == SECRET and seal(SECRET) != stored
+    assert unseal(stored, scope=1) == SECRET
+    assert unseal(seal(SECRET, scope=1), scope=1) == SECRET and seal(SECRET, scope=1) != stored
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(SecretUnreadable):
+        unseal(stored, scope=1)
 
 
 def test_a_dedicated_key_with_old_keys_for_rotation(settings):
     settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "SECRETS_KEY": "dedicated-one"}
-    stored = seal(SECRET)
+    stored = seal(SECRET, scope=1)
     settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "SECRETS_KEY": "dedicated-two"}
     with pytest.raises(SecretUnreadable):
-        unseal(stored)
+        unseal(stored, scope=1)
     settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "SECRETS_OLD_KEYS": ["dedicated-one"]}
-    assert unseal(stored) == SECRET
+    assert unseal(stored, scope=1) == SECRET
 
 
 def test_a_secret_no_key_decrypts_fails_the_step_and_activation_with_its_path(settings):
     automation = api.import_automation(document())
     settings.SECRET_KEY = "a-completely-different-site-key-" + "z" * 30
     with pytest.raises(PermanentError, match=r"^params\.secret: the stored secret cannot be decrypted"):
-        revealed_params("action", "webhook.send", hook().params, strict=True)
+        revealed_step_params(hook(), strict=True)
     with pytest.raises(InvalidAutomation) as refused:
         api.activate(automation)
     assert {error["path"] for error in refused.value.errors} == {"steps[0].params.secret",
@@ -137,7 +141,26 @@ def test_a_secret_no_key_decrypts_fails_the_step_and_activation_with_its_path(se
 
 
 def test_a_token_changed_in_the_table_is_refused_not_decrypted():
-    stored = seal(SECRET)
+    stored = seal(SECRET, scope=1)
     tampered = stored[:-6] + ("A" if stored[-6] != "A" else "B") + stored[-5:]
     with pytest.raises(SecretUnreadable):
-        unseal(tampered)
+        unseal(tampered, scope=1)
+    with pytest.raises(SecretUnreadable):
+        unseal("enc:v1:not base64 at all!", scope=1)
+
+
+def test_a_token_copied_into_another_automation_cannot_be_used_there():
+    """Someone who can read the table and edit an automation must not get the plugin to sign their
+    requests with another automation's secret."""
+    victim = api.import_automation(document(name="Victim"))
+    token = Step.objects.get(automation=victim, step_id="hook").params["secret"]
+    copy = document(name="Copy")
+    copy["steps"][0]["params"]["secret"] = token
+    with pytest.raises(InvalidAutomation) as refused:
+        api.import_automation(copy)
+    assert {"path": "steps[0].params.secret", "message": "the stored secret cannot be decrypted with this site's "
+            "keys (was SECRET_KEY changed?); type the secret again"} in refused.value.errors
+    mine = api.import_automation(document(name="Mine", secret="mine-0123456789abcdef"))
+    Step.objects.filter(automation=mine).update(params={"url": "https://attacker.example.com", "secret": token})
+    with pytest.raises(PermanentError, match=r"^params\.secret: the stored secret cannot be decrypted"):
+        revealed_step_params(Step.objects.get(automation=mine), strict=True)
