@@ -57,13 +57,12 @@ def _lookup(context, current, bit):
     try:
         if current is context or isinstance(current, dict):
             return current[bit]
-        if isinstance(current, (list, tuple, str)) and bit.lstrip("-").isdigit():
+        if isinstance(current, (list, tuple, str)) and bit.isdigit():
             return current[int(bit)]
-    except (KeyError, IndexError, TypeError):
-        pass
-    else:
         if isinstance(current, (datetime.date, datetime.time)) and bit in _DATE_ATTRIBUTES:
             return getattr(current, bit)
+    except (KeyError, IndexError, TypeError, AttributeError):  # a date has no hour
+        pass
     raise VariableDoesNotExist("Failed lookup for key [%s]", (bit,))
 
 

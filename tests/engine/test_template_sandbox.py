@@ -30,7 +30,8 @@ def context():
                     "tags": ["alpha", "beta"], "items": "a key named like a method"},
         "event": {"type": "enrollment.created", "course_key": "course-v1:Demo+A1+2026", "score": 0.8734,
                   "size": 123456, "lines": "one\ntwo", "blank": None},
-        "course": {"display_name": "Demo <course>", "end": NOW + datetime.timedelta(days=3)},
+        "course": {"display_name": "Demo <course>", "end": NOW + datetime.timedelta(days=3),
+                   "start": datetime.date(2026, 4, 1)},
         "automation": {"id": 1, "name": "Welcome"},
         "run": {"id": 9, "started_at": NOW - datetime.timedelta(days=2)},
         "now": NOW,
@@ -131,6 +132,7 @@ def test_a_template_nested_too_deeply_to_compile_is_a_validation_error_not_a_cra
     ("{{ run.started_at|timesince:now }} / {{ course.end|timeuntil:now }}", "2\xa0days / 3\xa0days"),
     ("{{ now.year }}-{{ now.month }}-{{ now.day }} {{ now.hour }}:{{ now.minute }}:{{ now.second }}",
      "2026-5-4 9:30:0"),
+    ("{{ course.start.year }}[{{ course.start.hour }}]", "2026[]"),  # a date has no hour
 ])
 def test_every_allowed_tag_and_filter_still_works(template, expected):
     assert template_errors({"body": template}) == []
