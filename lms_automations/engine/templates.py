@@ -103,7 +103,8 @@ class SandboxTemplate(Template):
         parser = SandboxParser(Lexer(self.source).tokenize(), self.engine.template_libraries,
                                self.engine.template_builtins, self.origin)
         nodelist = parser.parse()
-        self.extra_data = parser.extra_data
+        if hasattr(parser, "extra_data"):  # Django 5.1+
+            self.extra_data = parser.extra_data
         return nodelist
 
 
