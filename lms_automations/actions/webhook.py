@@ -26,11 +26,14 @@ import socket
 import ssl
 from time import monotonic
 
+from django.utils.translation import gettext as _
+
 from .. import __version__
 from ..catalogue import Action
 from ..conf import get_setting
-from ..engine.errors import PermanentError, TransientError
-from ..engine.secret_params import leftover_masks
+from ..engine.errors import PermanentError, RenderLimitError, TransientError
+from ..engine.secret_params import leftover_masks, unreadable_secrets
+from ..engine.template_limits import render_budget
 from ..engine.templates import is_template
 from .params import params, with_extra_errors
 from .webhook_safety import check_url
@@ -151,10 +154,16 @@ def _is_json_body(params):
 
 
 def render_body(params, context, path="params.body"):
-    """The body to send: the ``body`` template rendered with its values escaped for JSON (see above)."""
+    """The body to send: the ``body`` template rendered with its values escaped for JSON (see above),
+    every string of it within one render budget whose output limit is ``WEBHOOK_BODY_MAX_BYTES``."""
     body = params.get("body") or ""
     if not is_template(body):
         return body
+    with render_budget(setting="WEBHOOK_BODY_MAX_BYTES"):
+        return _render_body(body, params, context, path)
+
+
+def _render_body(body, params, context, path):
     if not _is_json_body(params):
         return context.render_template(body, path)
     try:
@@ -219,13 +228,19 @@ class WebhookSend(Action):
     @classmethod
     def check_params(cls, params):
         masked = leftover_masks("action", cls.key, params)
-        if masked:
-            # An export's mask where no stored secret can stand in for it (a new automation or step).
-            schema_errors = super().check_params({**params, "secret": "x" * 16} if "params.secret" in masked
-                                                 else params)
+        unreadable = unreadable_secrets("action", cls.key, params)
+        if masked or unreadable:
+            # An export's mask where no stored secret can stand in for it (a new automation or step), or a
+            # stored secret no configured key decrypts: the schema is checked with a stand-in secret.
+            schema_errors = super().check_params({**params, "secret": "x" * 16}
+                                                 if "params.secret" in (*masked, *unreadable) else params)
             mask_errors = [{"path": path, "message": "this is the mask an export shows in place of the secret; "
                                                      "type the secret itself"} for path in masked]
-            return with_extra_errors(schema_errors, [*mask_errors, *_reserved_header_errors(params)])
+            unreadable_errors = [{"path": path, "message": _("the stored secret cannot be decrypted with this "
+                                                             "site's keys (was SECRET_KEY changed?); type the "
+                                                             "secret again")} for path in unreadable]
+            return with_extra_errors(schema_errors,
+                                     [*mask_errors, *unreadable_errors, *_reserved_header_errors(params)])
         return with_extra_errors(super().check_params(params), _reserved_header_errors(params))
 
     def execute(self, params, context):
@@ -233,8 +248,10 @@ class WebhookSend(Action):
             raise PermanentError(_reserved_header_errors(params)[0]["message"])
         target = check_url(params["url"])
         body = render_body(params, context).encode()
-        if len(body) > MAX_BODY_BYTES:
-            raise PermanentError(f"the rendered body is {len(body)} bytes; at most {MAX_BODY_BYTES} are sent")
+        limit = get_setting("WEBHOOK_BODY_MAX_BYTES")
+        if len(body) > limit:
+            raise RenderLimitError(_("params.body: the rendered body is {size:,} bytes; at most {limit:,} are sent "
+                                     "(LMS_AUTOMATIONS['WEBHOOK_BODY_MAX_BYTES'])").format(size=len(body), limit=limit))
         headers = {"User-Agent": f"lms-automations/{__version__}"}
         if body:
             headers["Content-Type"] = "application/json"

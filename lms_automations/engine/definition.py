@@ -14,7 +14,7 @@ from ..models import Automation, ExitCondition, Step, Trigger
 from . import trigger_index
 from .document_checks import FORMAT
 from .durations import format_duration, parse_duration
-from .secret_params import masked_params, restore_secrets
+from .secret_params import masked_step_params, restore_secrets, revealed_step_params, seal_secrets
 from .validation import validate_document
 
 
@@ -107,7 +107,7 @@ def _save_steps(automation, steps, *, parent, side, ids, existing, kept):
         fields = {
             "step_type": step_type,
             "kind": item.get(step_type, "") if step_type in ("action", "wait") else "",
-            "params": item.get("params", {}) if step_type != "branch" else {},
+            "params": seal_secrets(item, existing.get(step_id)) if step_type != "branch" else {},
             "condition": item.get("condition") if step_type == "branch" else None,
             "parent": parent,
             "side": side,
@@ -206,6 +206,6 @@ def _dump_steps(children, parent_id, side, reveal_secrets):
                 "no": _dump_steps(children, step.pk, "no", reveal_secrets),
             })
         else:
-            params = step.params if reveal_secrets else masked_params(step.step_type, step.kind, step.params)
+            params = revealed_step_params(step) if reveal_secrets else masked_step_params(step)
             dumped.append({"id": step.step_id, "type": step.step_type, step.step_type: step.kind, "params": params})
     return dumped

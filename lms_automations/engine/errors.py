@@ -21,6 +21,11 @@ class PermanentError(StepError):
     """Retrying cannot help (4xx, missing course, retired learner, invalid field): fail the run."""
 
 
+class RenderLimitError(PermanentError):
+    """A template went past a render limit (output size, loop iterations, CPU time): the template has
+    to change, so retrying cannot help."""
+
+
 class SilentFailure(PermanentError):
     """A low-severity refusal (e.g. marketing e-mail to an unsubscribed learner): ``failed_silently``."""
 

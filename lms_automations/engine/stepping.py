@@ -18,6 +18,7 @@ from .context import StepContext
 from .errors import EndRun, StepError, TransientError
 from .flow import first_child_id, get_step, next_step_id
 from .runs import add_log, end_run, schedule_wake
+from .secret_params import revealed_step_params
 
 log = logging.getLogger(__name__)
 MAX_STEPS_PER_PASS = 250
@@ -192,7 +193,7 @@ def _run_action(run, step, context):
 def _rendered_action_params(action_class, step, context):
     """The step's params with templates rendered, except those the action renders itself."""
     raw_names = set(getattr(action_class, "raw_params", ()) or ())
-    params = step.params or {}
+    params = revealed_step_params(step, strict=True)
     rendered = context.render({name: value for name, value in params.items() if name not in raw_names},
                               f"steps.{step.step_id}.params")
     return {name: params[name] if name in raw_names else rendered[name] for name in params}

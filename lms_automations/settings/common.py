@@ -55,6 +55,18 @@ DEFAULTS = {
     # "secret": "…"}}; without "secret", the store's INGEST_HMAC_SECRETS entry signs the requests.
     # The webhook address rules apply (private addresses refused unless allowed).
     "COMMERCE_STORES": {},
+    # Templates in step params: the longest rendered text (UTF-8 bytes) of any param, e-mail bodies
+    # included, and of a webhook's body; the loop iterations (nested loops included) and the CPU
+    # seconds one render may take. A render past a limit fails the step (permanently, it names the param).
+    "EMAIL_BODY_MAX_BYTES": 1024 * 1024,
+    "WEBHOOK_BODY_MAX_BYTES": 256 * 1024,
+    "TEMPLATE_MAX_LOOP_ITERATIONS": 10_000,
+    "TEMPLATE_MAX_CPU_SECONDS": 1.0,
+    # Secrets a step stores (a webhook's signing secret, credential headers) are encrypted at rest
+    # with a key derived from SECRETS_KEY, or from the site's SECRET_KEY when it is None. To rotate,
+    # list the previous keys in SECRETS_OLD_KEYS (SECRET_KEY_FALLBACKS are tried too).
+    "SECRETS_KEY": None,
+    "SECRETS_OLD_KEYS": [],
     # Retention, in days, of ended runs with their timelines, and of dispatched events.
     "RUN_RETENTION_DAYS": 365,
     "EVENT_RETENTION_DAYS": 180,

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from lms_automations import api
 from lms_automations.actions.webhook import SIGNATURE_HEADER
@@ -143,3 +144,32 @@ def test_learner_values_in_a_json_body_are_escaped_and_cannot_add_fields(db, cou
     assert run.status == Run.STATUS.fulfilled
     (request,) = endpoint.requests
     assert json.loads(request.body) == {"name": 'M", "admin": true, "x": "\\\n', "course": COURSE, "run": run.pk}
+
+
+def test_an_e_mail_whose_template_runs_past_a_limit_fails_the_run_once_and_names_the_param(ada, course, lms):
+    doubling = "{% with a='xxxxxxxxxx' %}" + "{% with a=a|add:a %}" * 40 + "{{ a }}" + "{% endwith %}" * 41
+    automation_with({"id": "mail", "type": "action", "action": "email.send",
+                     "params": {"subject": "Hi", "category": "transactional", "body_html": doubling}})
+    lms(services.enroll, ada, COURSE)
+    run = Run.objects.get()
+    assert run.status == Run.STATUS.failed
+    assert run.error == ("steps.mail.params.body_html: the rendered text would be longer than 1,048,576 bytes "
+                         "(LMS_AUTOMATIONS['EMAIL_BODY_MAX_BYTES']); shorten the template or what it repeats")
+    assert not RunLog.objects.filter(run=run, kind=RunLog.KIND.retry).exists()
+    assert mail.outbox == []
+
+
+def test_a_webhook_signs_with_the_secret_stored_encrypted_and_no_row_holds_it(ada, course, lms, loopback_allowed):
+    with Endpoint() as endpoint:
+        automation_with(webhook_step(endpoint.url))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT params FROM lms_automations_step")
+            (stored,) = cursor.fetchone()
+        assert SECRET not in str(stored) and "enc:v1:" in str(stored)
+        lms(services.enroll, ada, COURSE)
+    (request,) = endpoint.requests
+    assert request.headers[SIGNATURE_HEADER] == "sha256=" + hmac.new(SECRET.encode(), request.body,
+                                                                     hashlib.sha256).hexdigest()
+    assert Run.objects.get().status == Run.STATUS.fulfilled
+    for model in (RunLog, ActionExecution):
+        assert SECRET not in json.dumps(list(model.objects.values()), default=str)

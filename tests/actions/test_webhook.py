@@ -11,7 +11,7 @@ import pytest
 
 from lms_automations.actions import webhook
 from lms_automations.actions.webhook import SIGNATURE_HEADER, WebhookSend
-from lms_automations.engine.errors import PermanentError, TransientError
+from lms_automations.engine.errors import PermanentError, RenderLimitError, TransientError
 from sandbox.lms import services
 
 from .conftest import context_for
@@ -337,4 +337,19 @@ def test_a_body_that_is_not_json_is_rendered_as_text(endpoint, allow_private, qu
 def test_a_broken_body_template_fails_the_step_naming_the_param(endpoint, allow_private, context):
     with pytest.raises(PermanentError, match=r"params\.body"):
         send(context, url=endpoint.url, body='{"a": "{{ learner.first_name|nosuchfilter }}"}')
+    assert endpoint.requests == []
+
+
+def test_a_body_rendered_past_the_webhook_limit_is_not_sent(endpoint, allow_private, context, settings):
+    settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "WEBHOOK_BODY_MAX_BYTES": 2000}
+    loop = "{% for i in '" + "x" * 30 + "' %}" + "y" * 100 + "{% endfor %}"  # 3,000 characters
+    with pytest.raises(RenderLimitError) as as_text:
+        send(context, url=endpoint.url, body=loop, headers={"Content-Type": "text/plain"})
+    assert as_text.value.message == ("params.body: the rendered text would be longer than 2,000 bytes "
+                                     "(LMS_AUTOMATIONS['WEBHOOK_BODY_MAX_BYTES']); shorten the template or what it "
+                                     "repeats")
+    # a JSON body is rendered string by string: each string fits, the whole body does not
+    body = json.dumps({f"k{index}": "{{ learner.username }}" + "z" * 400 for index in range(6)})
+    with pytest.raises(RenderLimitError, match=r"^params\.body: the rendered body is 2,\d{3} bytes; at most 2,000 "):
+        send(context, url=endpoint.url, body=body)
     assert endpoint.requests == []

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from lms_automations import api
+from lms_automations.engine.secret_box import unseal
 from lms_automations.exceptions import InvalidAutomation
 from lms_automations.models import Step
 
@@ -22,6 +23,12 @@ def document(headers):
     }
 
 
+def stored_headers():
+    """The step's headers as the action gets them (credential values are stored encrypted)."""
+    step = Step.objects.get(step_id="hook")
+    return {name: unseal(value, scope=step.automation_id) for name, value in step.params["headers"].items()}
+
+
 def exported_headers(automation):
     return api.export_automation(automation)["steps"][0]["params"]["headers"]
 
@@ -32,7 +39,7 @@ def test_credential_headers_are_masked_and_plain_ones_are_not():
     assert exported_headers(automation) == {"Authorization": MASK, "X-Api-Key": MASK, "X-Tenant": "acme",
                                             "Content-Type": "application/json"}
     assert TOKEN not in json.dumps(api.export_automation(automation))
-    assert Step.objects.get(step_id="hook").params["headers"]["Authorization"] == TOKEN
+    assert stored_headers()["Authorization"] == TOKEN
 
 
 def test_the_mask_sent_back_keeps_the_stored_value_and_a_new_value_replaces_it():
@@ -40,10 +47,10 @@ def test_the_mask_sent_back_keeps_the_stored_value_and_a_new_value_replaces_it()
     edited = api.export_automation(automation)
     edited["steps"][0]["params"]["headers"]["X-Tenant"] = "globex"
     api.update_automation(automation, edited)
-    assert Step.objects.get(step_id="hook").params["headers"] == {"Authorization": TOKEN, "X-Tenant": "globex"}
+    assert stored_headers() == {"Authorization": TOKEN, "X-Tenant": "globex"}
     edited["steps"][0]["params"]["headers"]["Authorization"] = "Bearer new"
     api.update_automation(automation, edited)
-    assert Step.objects.get(step_id="hook").params["headers"]["Authorization"] == "Bearer new"
+    assert stored_headers()["Authorization"] == "Bearer new"
 
 
 def test_a_masked_header_in_a_new_automation_is_refused_with_its_path():

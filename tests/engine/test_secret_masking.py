@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from lms_automations import api
+from lms_automations.engine.secret_box import is_sealed, unseal
 from lms_automations.exceptions import InvalidAutomation
 from lms_automations.models import Step
 
@@ -38,7 +39,10 @@ def hook_params(exported):
 
 
 def stored_secret(automation):
-    return Step.objects.get(automation=automation, step_id="hook").params["secret"]
+    """The secret the step holds, decrypted (the row itself holds it encrypted)."""
+    stored = Step.objects.get(automation=automation, step_id="hook").params["secret"]
+    assert is_sealed(stored)
+    return unseal(stored, scope=automation.pk)
 
 
 def test_the_export_shows_a_mask_instead_of_the_secret():
@@ -83,15 +87,10 @@ def test_importing_a_masked_document_as_a_new_automation_asks_for_the_secret():
     assert "mask" in refused.value.errors[0]["message"]
 
 
-def test_admin_shows_the_mask_and_a_save_with_it_keeps_the_secret(client, admin_user):
-    automation = api.import_automation(document())
-    client.force_login(admin_user)
+def admin_change_form(client, automation):
+    """The change page's URL, its HTML, the form data it would post, and the hook step's index."""
     url = f"/admin/lms_automations/automation/{automation.pk}/change/"
     response = client.get(url)
-    page = response.content.decode()
-    assert SECRET not in page
-    assert MASK in page
-
     form = response.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data.update(scope_courses="[]", scope_orgs="[]")
@@ -111,12 +110,37 @@ def test_admin_shows_the_mask_and_a_save_with_it_keeps_the_secret(client, admin_
             data[f"steps-{index}-{name}"] = "" if value is None else value
         data[f"steps-{index}-automation"] = automation.pk
     hook_index = next(i for i, f in enumerate(steps) if f.instance.step_id == "hook")
-    assert json.loads(data[f"steps-{hook_index}-params"])["secret"] == MASK
-    data[f"steps-{hook_index}-params"] = json.dumps({**json.loads(data[f"steps-{hook_index}-params"]),
-                                                     "timeout": 5})
+    return url, response.content.decode(), data, hook_index
+
+
+def post_hook_params(client, url, data, hook_index, **changes):
+    data[f"steps-{hook_index}-params"] = json.dumps({**json.loads(data[f"steps-{hook_index}-params"]), **changes})
     response = client.post(url, data)
     assert response.status_code == 302, [response.context["adminform"].form.errors] + [
         formset.formset.errors for formset in response.context["inline_admin_formsets"]]
+
+
+def test_admin_shows_the_mask_and_a_save_with_it_keeps_the_secret(client, admin_user):
+    automation = api.import_automation(document())
+    client.force_login(admin_user)
+    url, page, data, hook_index = admin_change_form(client, automation)
+    assert SECRET not in page
+    assert "enc:v1:" not in page  # nor the encrypted form
+    assert MASK in page
+    assert json.loads(data[f"steps-{hook_index}-params"])["secret"] == MASK
+    post_hook_params(client, url, data, hook_index, timeout=5)
     hook = Step.objects.get(automation=automation, step_id="hook")
-    assert hook.params == {"url": "https://crm.example.com/hook", "secret": SECRET,
-                           "body": '{"user": "{{ learner.username }}"}', "timeout": 5}
+    assert {**hook.params, "secret": unseal(hook.params["secret"], scope=automation.pk)} == {
+        "url": "https://crm.example.com/hook", "secret": SECRET, "body": '{"user": "{{ learner.username }}"}',
+        "timeout": 5}
+
+
+def test_a_secret_typed_in_the_admin_is_stored_encrypted(client, admin_user):
+    automation = api.import_automation(document())
+    client.force_login(admin_user)
+    url, _page, data, hook_index = admin_change_form(client, automation)
+    post_hook_params(client, url, data, hook_index, secret="typed-in-the-admin-0123456789")
+    stored = Step.objects.filter(automation=automation, step_id="hook").values_list("params", flat=True).get()
+    assert is_sealed(stored["secret"]) and unseal(stored["secret"], scope=automation.pk) == \
+        "typed-in-the-admin-0123456789"
+    assert "typed-in-the-admin" not in json.dumps(list(Step.history.values_list("params", flat=True)))
