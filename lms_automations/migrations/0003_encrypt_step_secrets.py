@@ -32,7 +32,7 @@ def decrypt(apps, schema_editor):  # pylint: disable=unused-argument
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms_automations", "0001_initial"),
+        ("lms_automations", "0002_automation_labels"),
     ]
 
     operations = [
