@@ -19,9 +19,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..admin.scoping import scope_refusal, visible_automation_ids
 from ..api import export_automation, import_automation
 from ..conf import get_setting
+from ..engine.json_values import MAX_NUMBER
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step
-from ..engine.json_values import MAX_NUMBER
 from ..recording import record_event
 from . import payloads
 from .authentication import user_authenticators

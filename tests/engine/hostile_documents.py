@@ -164,7 +164,7 @@ def mutated_documents(draw):
         path = draw(st.sampled_from(paths))
         # Mostly storable values (some taken from elsewhere in the document, so they are the wrong kind of
         # right thing: params where a condition goes), sometimes values no database could store.
-        elsewhere = st.sampled_from(paths).map(lambda other: copy.deepcopy(_at(document, other)))
+        elsewhere = st.sampled_from(paths).map(lambda other, source=document: copy.deepcopy(_at(source, other)))
         value = draw(st.one_of(PLAIN_JSON, PLAIN_JSON, elsewhere, elsewhere, HOSTILE))
         if not path:
             document = value

@@ -50,7 +50,8 @@ def test_unsubscribe_does_not_parse_a_json_body(client):
 
 def test_the_depth_limit_leaves_brackets_inside_text_alone(api_client, manager):
     api_client.force_authenticate(manager)
-    document = {"format": "lms-automations/v1", "name": "[[[[" * 60, "scope": SCOPE, "triggers": [{"event": "enrollment.created"}],
+    document = {"format": "lms-automations/v1", "name": "[[[[" * 60, "scope": SCOPE,
+                "triggers": [{"event": "enrollment.created"}],
                 "steps": [{"id": "t", "type": "action", "action": "tag.add", "params": {"tags": ["{" * 70]}}]}
     response = api_client.post(AUTOMATIONS_URL, document, format="json")
     assert response.status_code == 201, response.json()
@@ -103,7 +104,8 @@ def test_a_number_of_more_digits_than_python_reads_is_a_400(api_client, manager)
 
 def test_a_huge_number_in_a_document_is_refused_with_its_path(api_client, manager):
     api_client.force_authenticate(manager)
-    document = {"format": "lms-automations/v1", "name": "n", "scope": SCOPE, "triggers": [{"event": "enrollment.created"}],
+    document = {"format": "lms-automations/v1", "name": "n", "scope": SCOPE,
+                "triggers": [{"event": "enrollment.created"}],
                 "steps": [{"id": "w", "type": "wait", "wait": "duration", "params": {"days": 10**400}}]}
     response = _post(api_client, AUTOMATIONS_URL, json.dumps(document))
     assert response.status_code == 400
