@@ -12,10 +12,15 @@ jsonb and text and MySQL's utf8mb4 cannot store them), text longer than ``MAX_TE
 infinite and NaN numbers (JSON has none), numbers beyond ``MAX_NUMBER`` when asked (an automation's
 counts and ids never need more, and every JSON reader keeps them exact), and anything that is not
 JSON at all (a tuple, a set, bytes, a date, a non-text key) from Python callers.
+
+JSON *text* (a REST body, an admin field) is measured before it is parsed (``nesting_exceeds``),
+because Python's ``json`` itself recurses: ``parse_json`` and ``JSONFormField`` do both.
 """
+import json
 import math
 import re
 
+from django import forms
 from django.utils.translation import gettext as _
 
 #: Nesting levels (objects and lists) a value may have; a v1 document needs about 30 at most.
@@ -30,6 +35,10 @@ MAX_NUMBER = 2**53 - 1
 MAX_REPORTED = 20
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A JSON string: quotes around anything but a quote or backslash, or an escaped character (unrolled).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_ONE_KIND = str.maketrans("{}", "[]")
 
 
 def json_value_errors(value, *, max_number=MAX_NUMBER, max_depth=MAX_DEPTH):
@@ -114,3 +123,71 @@ def printable(text):
     if _UNSTORABLE.search(text):
         return ascii(text)[1:-1]
     return text if len(text) <= 100 else text[:100] + "…"
+
+
+def nesting_exceeds(text, limit=MAX_DEPTH):
+    """Whether the objects and lists of JSON ``text`` nest deeper than ``limit`` (text in strings ignored).
+
+    Linear in the text and without recursion. Only the brackets matter, and not their kind: each pass
+    removes every empty pair, which takes exactly one level off the deepest nesting (``str.replace``
+    does not rescan what it produced); what is left after the passes is counted with an early stop.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).translate(_ONE_KIND)
+    removed = 0
+    while removed < limit:
+        inner = brackets.replace("[]", "")
+        if inner == brackets:
+            break
+        brackets, removed = inner, removed + 1
+    depth = removed
+    for char in brackets:
+        depth += 1 if char == "[" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+class UnacceptableJSON(ValueError):
+    """JSON text that is refused; ``errors`` are ``{"path", "message"}`` (empty when it does not parse)."""
+
+    def __init__(self, message, errors=()):
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+def _refuse_constant(name):
+    raise UnacceptableJSON(_("JSON has no {name}; send a number").format(name=name))
+
+
+def parse_json(text, *, max_number=None):
+    """The value of JSON ``text``, or ``UnacceptableJSON`` saying why not (never a ``RecursionError``)."""
+    if nesting_exceeds(text):
+        raise UnacceptableJSON(_("The JSON nests objects and lists deeper than {limit} levels; flatten it.").format(
+            limit=MAX_DEPTH))
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except UnacceptableJSON:
+        raise
+    except ValueError as exc:  # JSONDecodeError, and int() of more than 4,300 digits
+        raise UnacceptableJSON(_("JSON parse error - {error}").format(error=exc)) from None
+    errors = json_value_errors(value, max_number=max_number)
+    if errors:
+        raise UnacceptableJSON(_("The JSON holds a value that cannot be stored: {path}: {message}").format(
+            path=errors[0]["path"], message=errors[0]["message"]), errors)
+    return value
+
+
+class JSONFormField(forms.JSONField):
+    """Django's JSON form field with ``parse_json``'s limits: a form error instead of a 500.
+
+    For admin: ``formfield_overrides = {models.JSONField: {"form_class": JSONFormField}}``.
+    """
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values or not isinstance(value, str):
+            return super().to_python(value)
+        try:
+            parse_json(value, max_number=MAX_NUMBER)
+        except UnacceptableJSON as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+        return super().to_python(value)

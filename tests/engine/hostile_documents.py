@@ -86,10 +86,12 @@ HUGE_NUMBERS = st.one_of(
     st.integers(),
     st.floats(),
 )
+# Built afresh for every example: a shared mutable value would be changed by the next mutation.
 NOT_JSON = st.sampled_from([
-    (1, 2), {1, 2}, frozenset(), b"bytes", datetime.date(2026, 1, 1), datetime.timedelta(days=1), object(),
-    {1: "int key"}, {("a",): 1}, {None: 1}, 1j,
-])
+    lambda: (1, 2), lambda: {1, 2}, frozenset, lambda: b"bytes", lambda: datetime.date(2026, 1, 1),
+    lambda: datetime.timedelta(days=1), object, lambda: {1: "int key"}, lambda: {("a",): 1}, lambda: {None: 1},
+    lambda: 1j,
+]).map(lambda make: make())
 PLAIN_LEAVES = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 300), st.floats(-1e6, 1e6, allow_nan=False),
     st.text(max_size=20), st.sampled_from(INTERESTING_TEXT),

@@ -56,11 +56,23 @@ def test_import_saves_or_refuses_any_value_and_writes_nothing_when_it_refuses(do
 @PROPERTY
 @given(document=DOCUMENTS)
 def test_update_saves_or_refuses_any_value_and_keeps_the_definition_when_it_refuses(document):
-    automation = api.import_automation(copy.deepcopy(BASE_DOCUMENTS[0]))
+    automation = _update_target()
     stored = dump_document(automation, reveal_secrets=True)
     if not assert_refused_or_saved(lambda: api.update_automation(automation, document)):
         automation.refresh_from_db()
         assert dump_document(automation, reveal_secrets=True) == stored
+
+
+_TARGET = {}
+
+
+def _update_target():
+    """One automation per test for every example to update (what a saved example left there is as good)."""
+    automation = Automation.objects.filter(pk=_TARGET.get("pk")).first()
+    if automation is None:
+        automation = api.import_automation(copy.deepcopy(BASE_DOCUMENTS[0]))
+        _TARGET["pk"] = automation.pk
+    return automation
 
 
 def kitchen_sink(**changes):
