@@ -3,6 +3,8 @@
 These checks need no catalogue: shapes, allowed values, limits, step ids, course keys. Checks
 against catalogue entries (known keys, params schemas, templates) run on top of them.
 """
+import datetime
+
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -20,6 +22,8 @@ MAX_DESCRIPTION_LENGTH = 10_000
 MAX_KEY_LENGTH = 100  # event types, action and wait keys
 MAX_SCOPE_ITEM_LENGTH = 255
 MAX_STEP_ID_LENGTH = 100
+#: The longest once_per period: a century keeps "now - period" a date Python can hold.
+MAX_ENTRY_PERIOD = datetime.timedelta(days=36_500)
 
 TOP_KEYS = {
     "format", "name", "description", "scope", "status", "execution", "entry", "triggers", "steps", "exit_conditions",
@@ -122,10 +126,17 @@ def _check_entry(entry, errors):
         errors.add("entry.period", "a period applies only to the once_per policy; set it to null")
     if period:
         try:
-            if parse_duration(period).total_seconds() <= 0:
-                errors.add("entry.period", "must be longer than zero")
+            length = parse_duration(period)
         except ValueError as exc:
             errors.add("entry.period", str(exc))
+        except OverflowError:
+            errors.add("entry.period", f"at most {MAX_ENTRY_PERIOD.days} days (got {period})")
+        else:
+            if length.total_seconds() <= 0:
+                errors.add("entry.period", "must be longer than zero")
+            elif length > MAX_ENTRY_PERIOD:
+                errors.add("entry.period", f"at most {MAX_ENTRY_PERIOD.days} days (got {period}); for ever, use "
+                           "the once policy")
 
 
 def _check_event_filter(item, path, errors):

@@ -41,8 +41,8 @@ class EventWait(Wait):
         if isinstance(timeout, str) and not any(error["path"] == "params.timeout" for error in errors):
             try:
                 problem = bounds_problem(parse_duration(timeout), "a timeout")
-            except ValueError as error:  # longer than any duration (P99999999999D)
-                problem = f"a timeout must be between 5 minutes and 365 days: {error}"
+            except OverflowError:  # longer than any duration Python holds (P99999999999D)
+                problem = f"a timeout must be between 5 minutes and 365 days (got {timeout})"
             if problem:
                 errors.append({"path": "params.timeout", "message": problem})
         return errors
