@@ -14,8 +14,9 @@ from ..models import Automation, ExitCondition, Step, Trigger
 from . import trigger_index
 from .document_checks import FORMAT
 from .durations import format_duration, parse_duration
+from .json_values import json_value_errors
 from .secret_params import masked_step_params, restore_secrets, revealed_step_params, seal_secrets
-from .validation import validate_document
+from .validation import automation_start_cycles, validate_document
 
 
 def load_document(document, *, owner=None, automation=None, actor=None):
@@ -25,15 +26,25 @@ def load_document(document, *, owner=None, automation=None, actor=None):
     their place; runs at a removed step are moved to the next step that remains. A secret param
     that carries the export's mask keeps the secret the step already holds (``secret_params``).
     """
+    # Storable, bounded JSON before anything (copying secrets included) walks the document.
+    errors = json_value_errors(document)
+    if errors:
+        raise InvalidAutomation(errors)
     document = restore_secrets(document, automation)
     errors = validate_document(document, automation_id=automation.pk if automation else None, actor=actor)
     if errors:
         raise InvalidAutomation(errors)
     with transaction.atomic():
-        if automation is None:
+        created = automation is None
+        if created:
             automation = Automation(owner=owner)
         _apply_top_level(automation, document)
         automation.save()
+        if created:
+            # Only now is the id known that another automation's automation.start may already name.
+            errors = automation_start_cycles(document, automation.pk)
+            if errors:
+                raise InvalidAutomation(errors)
         automation.triggers.all().delete()
         automation.exit_conditions.all().delete()
         # One save each (at most 10 + 10), not bulk_create: each row gets its history record (ADR 0013).

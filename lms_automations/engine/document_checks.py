@@ -3,6 +3,8 @@
 These checks need no catalogue: shapes, allowed values, limits, step ids, course keys. Checks
 against catalogue entries (known keys, params schemas, templates) run on top of them.
 """
+import datetime
+
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -14,6 +16,14 @@ MAX_TRIGGERS = 10
 MAX_EXIT_CONDITIONS = 10
 MAX_STEPS = 200
 MAX_BRANCH_DEPTH = 10
+#: Column sizes of what the document's texts are stored in (``Automation.name``, ``Step.step_id`` …).
+MAX_NAME_LENGTH = 255
+MAX_DESCRIPTION_LENGTH = 10_000
+MAX_KEY_LENGTH = 100  # event types, action and wait keys
+MAX_SCOPE_ITEM_LENGTH = 255
+MAX_STEP_ID_LENGTH = 100
+#: The longest once_per period: a century keeps "now - period" a date Python can hold.
+MAX_ENTRY_PERIOD = datetime.timedelta(days=36_500)
 
 TOP_KEYS = {
     "format", "name", "description", "scope", "status", "execution", "entry", "triggers", "steps", "exit_conditions",
@@ -45,10 +55,13 @@ def check_document(document):
     name = document.get("name")
     if not isinstance(name, str) or not name.strip():
         errors.add("name", "give the automation a name")
-    elif len(name) > 255:
-        errors.add("name", f"at most 255 characters (got {len(name)})")
-    if not isinstance(document.get("description", ""), str):
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.add("name", f"at most {MAX_NAME_LENGTH} characters (got {len(name)})")
+    description = document.get("description", "")
+    if not isinstance(description, str):
         errors.add("description", "must be text")
+    elif len(description) > MAX_DESCRIPTION_LENGTH:
+        errors.add("description", f"at most {MAX_DESCRIPTION_LENGTH} characters (got {len(description)})")
     _check_scope(document.get("scope", {}), errors)
     _check_choice(document, "status", Automation.STATUS, errors, exclude=("finishing",))
     _check_choice(document, "execution", Automation.EXECUTION, errors)
@@ -77,7 +90,10 @@ def _check_scope(scope, errors):
         if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
             errors.add(f"scope.{key}", "must be a list of strings")
             continue
-        if key == "courses":
+        too_long = [index for index, value in enumerate(values) if len(value) > MAX_SCOPE_ITEM_LENGTH]
+        for index in too_long:
+            errors.add(f"scope.{key}[{index}]", f"at most {MAX_SCOPE_ITEM_LENGTH} characters")
+        if key == "courses" and not too_long:
             for index, value in enumerate(values):
                 check_course_key(value, f"scope.courses[{index}]", errors)
 
@@ -85,6 +101,9 @@ def _check_scope(scope, errors):
 def check_course_key(value, path, errors):
     """Add an error unless ``value`` parses as an Open edX course key (templates are left alone)."""
     if isinstance(value, str) and "{{" in value:
+        return
+    if isinstance(value, str) and len(value) > MAX_SCOPE_ITEM_LENGTH:
+        errors.add(path, f"a course key has at most {MAX_SCOPE_ITEM_LENGTH} characters")
         return
     try:
         CourseKey.from_string(value)
@@ -107,15 +126,24 @@ def _check_entry(entry, errors):
         errors.add("entry.period", "a period applies only to the once_per policy; set it to null")
     if period:
         try:
-            if parse_duration(period).total_seconds() <= 0:
-                errors.add("entry.period", "must be longer than zero")
+            length = parse_duration(period)
         except ValueError as exc:
             errors.add("entry.period", str(exc))
+        except OverflowError:
+            errors.add("entry.period", f"at most {MAX_ENTRY_PERIOD.days} days (got {period})")
+        else:
+            if length.total_seconds() <= 0:
+                errors.add("entry.period", "must be longer than zero")
+            elif length > MAX_ENTRY_PERIOD:
+                errors.add("entry.period", f"at most {MAX_ENTRY_PERIOD.days} days (got {period}); for ever, use "
+                           "the once policy")
 
 
 def _check_event_filter(item, path, errors):
     if not isinstance(item.get("event"), str) or not item.get("event"):
         errors.add(f"{path}.event", "name the event type, e.g. enrollment.created")
+    elif len(item["event"]) > MAX_KEY_LENGTH:
+        errors.add(f"{path}.event", f"an event type has at most {MAX_KEY_LENGTH} characters")
     if item.get("filter") is not None and not isinstance(item["filter"], dict):
         errors.add(f"{path}.filter", "must be a condition object or null")
 
@@ -174,7 +202,7 @@ def _check_step_list(steps, path, depth, seen_ids, errors):
             continue
         count += 1
         step_type = step.get("type")
-        if step_type not in STEP_KEYS:
+        if not isinstance(step_type, str) or step_type not in STEP_KEYS:
             errors.add(f"{step_path}.type", f"must be action, wait or branch (got {step_type!r})")
             previous_type = None
             continue
@@ -188,6 +216,8 @@ def _check_step_list(steps, path, depth, seen_ids, errors):
             if not isinstance(step.get(step_type), str) or not step.get(step_type):
                 errors.add(f"{step_path}.{step_type}", f"name the {step_type}, e.g. "
                            + ("tag.add" if step_type == "action" else "duration"))
+            elif len(step[step_type]) > MAX_KEY_LENGTH:
+                errors.add(f"{step_path}.{step_type}", f"a {step_type} key has at most {MAX_KEY_LENGTH} characters")
             if not isinstance(step.get("params", {}), dict):
                 errors.add(f"{step_path}.params", "must be an object")
             continue
@@ -209,8 +239,8 @@ def _check_step_id(step, path, seen_ids, errors):
     step_id = step.get("id")
     if step_id is None:
         return
-    if not isinstance(step_id, str) or not step_id or len(step_id) > 100:
-        errors.add(f"{path}.id", "a step id is text of 1 to 100 characters")
+    if not isinstance(step_id, str) or not step_id or len(step_id) > MAX_STEP_ID_LENGTH:
+        errors.add(f"{path}.id", f"a step id is text of 1 to {MAX_STEP_ID_LENGTH} characters")
     elif step_id in seen_ids:
         errors.add(f"{path}.id", f"{step_id!r} is already the id of {seen_ids[step_id]}; step ids must be unique")
     else:

@@ -53,3 +53,17 @@ class CanManageAutomations(BasePermission):
             return False
         needed = "view_automation" if request.method in SAFE_METHODS else "add_automation"
         return user.has_perm(f"lms_automations.{needed}")
+
+
+class CanReadSchema(BasePermission):
+    """The OpenAPI schema is for the API's own callers: those who may ingest events or manage automations."""
+
+    message = ("The API schema is for users who may use the API: lms_automations.add_event, or staff with "
+               "lms_automations.view_automation.")
+
+    def has_permission(self, request, view):
+        if not _logged_in(request) or is_restricted_jwt(request):
+            return False
+        user = request.user
+        return user.has_perm("lms_automations.add_event") or (
+            user.is_staff and user.has_perm("lms_automations.view_automation"))

@@ -1,8 +1,15 @@
-"""Request bodies and response shapes of the REST API."""
+"""Request bodies and response shapes of the REST API.
+
+The request serializers check what comes in; the response serializers describe what goes out (the
+OpenAPI schema, ``schema.py``, is generated from both), and the views' answers are built to match.
+"""
 import datetime
 
 from django.utils import timezone
 from rest_framework import serializers
+
+from ..engine.json_values import MAX_NUMBER
+from ..models import Automation, Run
 
 #: How far in the future an ``occurred_at`` may be (clock skew between the sender and the LMS).
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
@@ -32,7 +39,7 @@ class StrictSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
 class LearnerReferenceSerializer(StrictSerializer):  # pylint: disable=abstract-method
     """Exactly one of the learner's id, username or e-mail address."""
 
-    id = serializers.IntegerField(required=False, min_value=1)
+    id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NUMBER)
     username = serializers.CharField(required=False, max_length=150)
     email = serializers.CharField(required=False, max_length=254)
 
@@ -55,6 +62,87 @@ class EventIngestSerializer(StrictSerializer):  # pylint: disable=abstract-metho
             raise serializers.ValidationError("is in the future; send when the event happened (ISO-8601, with "
                                               "a time zone)")
         return value
+
+
+class EventRecordedSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """What ingestion answers: the recorded event (201 when this request recorded it, 200 for a repeated key)."""
+
+    id = serializers.IntegerField()
+    event = serializers.CharField()
+    user_id = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField()
+    idempotency_key = serializers.CharField()
+    created = serializers.BooleanField()
+
+
+class ScopeSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    courses = serializers.ListField(child=serializers.CharField())
+    orgs = serializers.ListField(child=serializers.CharField())
+
+
+class RunCountsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Runs of the automation in all, and per run status."""
+
+    total = serializers.IntegerField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update({name: serializers.IntegerField() for name, _label in Run.STATUS})
+        return fields
+
+
+class CountsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    steps = serializers.IntegerField()
+    runs = RunCountsSerializer()
+
+
+class AutomationSummarySerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One automation in the list (``automation_summary``)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=Automation.STATUS)
+    execution = serializers.ChoiceField(choices=Automation.EXECUTION)
+    scope = ScopeSerializer()
+    triggers = serializers.ListField(child=serializers.CharField(), help_text="the event types that start a run")
+    counts = CountsSerializer()
+    modified = serializers.DateTimeField()
+    export_url = serializers.URLField()
+
+
+class ImportedAutomationSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """What an import answers (201, with the export URL in ``Location`` too)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Automation.STATUS)
+    export_url = serializers.URLField()
+
+
+class PathErrorSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    path = serializers.CharField(help_text="where in the JSON body, e.g. steps[2].params.days (empty or $: the body)")
+    message = serializers.CharField(help_text="what to change")
+
+
+class DocumentErrorsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """400 of an import: every problem of the document, each with its JSON path."""
+
+    errors = PathErrorSerializer(many=True)
+
+
+class DetailSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """401, 403, 404, 409, 413, 429 and 503: one sentence that says what happened and what to do."""
+
+    detail = serializers.CharField()
+
+
+class RefusalSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A refusal that also points into the body: a body that cannot be parsed or stored (400), an
+    import outside the caller's scope (403)."""
+
+    detail = serializers.CharField()
+    errors = PathErrorSerializer(many=True, required=False)
 
 
 def event_response(event, client_key, *, created):

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,14 +19,27 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..api import export_automation, import_automation
 from ..authority import scope_refusal, visible_automation_ids
 from ..conf import get_setting
+from ..engine.json_values import MAX_NUMBER
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step
 from ..recording import record_event
 from . import payloads
 from .authentication import user_authenticators
 from .hmac_auth import SignedSource
+from .parsers import BoundedJSONParser
 from .permissions import CanIngestEvents, CanManageAutomations
-from .serializers import EventIngestSerializer, automation_summary, event_response
+from .schema import DOCUMENT, FIELD_ERRORS, PluginAutoSchema
+from .serializers import (
+    AutomationSummarySerializer,
+    DetailSerializer,
+    DocumentErrorsSerializer,
+    EventIngestSerializer,
+    EventRecordedSerializer,
+    ImportedAutomationSerializer,
+    RefusalSerializer,
+    automation_summary,
+    event_response,
+)
 from .throttling import EventIngestThrottle
 
 log = logging.getLogger(__name__)
@@ -59,8 +72,11 @@ def exception_handler(exc, context):
 class PluginAPIView(APIView):
     """Everything the contract depends on is declared here, not taken from the host's REST_FRAMEWORK."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
+    schema = PluginAutoSchema()
+    #: What the OpenAPI schema says of each method: ``{"post": {"request": …, "responses": {…}}}``.
+    openapi = {}
     throttle_classes = []
     versioning_class = None
     signed_sources = False
@@ -78,6 +94,9 @@ class PluginAPIView(APIView):
 
 # --- events -----------------------------------------------------------------------------------------
 
+_DETAIL_ANSWERS = {401: DetailSerializer, 403: DetailSerializer, 404: DetailSerializer}
+
+
 class EventIngestView(PluginAPIView):
     """``POST v1/events/``: record a custom or commerce event for a learner, dispatched like LMS events."""
 
@@ -89,6 +108,17 @@ class EventIngestView(PluginAPIView):
         # Before authentication: a signed request's body is read to check its signature.
         _refuse_oversized(request)
         super().initial(request, *args, **kwargs)
+
+    openapi = {"post": {
+        "operation_id": "events_ingest", "request": EventIngestSerializer,
+        "responses": {
+            201: EventRecordedSerializer, 200: OpenApiResponse(EventRecordedSerializer, "the key was sent before"),
+            400: OpenApiResponse(FIELD_ERRORS, "a field is wrong, or the body is not storable JSON (then "
+                                 "detail + errors, as in a Refusal)"),
+            **_DETAIL_ANSWERS, 409: DetailSerializer, 413: DetailSerializer, 429: DetailSerializer,
+            503: DetailSerializer,
+        },
+    }}
 
     def post(self, request):
         serializer = EventIngestSerializer(data=request.data)
@@ -203,6 +233,24 @@ class AutomationListView(PluginAPIView):
     permission_classes = [CanManageAutomations]
     pagination_class = AutomationPagination
 
+    openapi = {
+        "get": {
+            "operation_id": "automations_list",
+            "parameters": [OpenApiParameter("status", str, enum=[value for value, _label in Automation.STATUS]),
+                           OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+            "responses": {200: AutomationSummarySerializer(many=True), 400: FIELD_ERRORS, **_DETAIL_ANSWERS},
+        },
+        "post": {
+            "operation_id": "automations_import", "request": {"application/json": DOCUMENT},
+            "responses": {
+                201: ImportedAutomationSerializer,
+                400: OpenApiResponse(DocumentErrorsSerializer, "the document's errors, each with its path (or, "
+                                     "for a body that is not storable JSON, detail + errors)"),
+                401: DetailSerializer, 403: RefusalSerializer, 413: DetailSerializer,
+            },
+        },
+    }
+
     def get(self, request):
         queryset = Automation.objects.prefetch_related("triggers").order_by("name", "id")
         visible = visible_automation_ids(request.user)
@@ -261,9 +309,12 @@ class AutomationExportView(PluginAPIView):
 
     permission_classes = [CanManageAutomations]
 
+    openapi = {"get": {"operation_id": "automations_export", "responses": {200: DOCUMENT, **_DETAIL_ANSWERS}}}
+
     def get(self, request, pk):
         visible = visible_automation_ids(request.user)
-        automation = Automation.objects.filter(pk=pk).first()
+        # An id no database integer holds is no automation (and would overflow the query).
+        automation = Automation.objects.filter(pk=pk).first() if len(str(pk)) < 16 and int(pk) <= MAX_NUMBER else None
         if automation is None or (visible is not None and automation.pk not in set(visible)):
             raise exceptions.NotFound(f"No automation {pk} that you can see.")
         return Response(export_automation(automation))

@@ -39,7 +39,10 @@ class EventWait(Wait):
             errors.append({"path": "params.timeout",
                            "message": "on_timeout needs a timeout: add one such as P7D, or remove on_timeout"})
         if isinstance(timeout, str) and not any(error["path"] == "params.timeout" for error in errors):
-            problem = bounds_problem(parse_duration(timeout), "a timeout")
+            try:
+                problem = bounds_problem(parse_duration(timeout), "a timeout")
+            except OverflowError:  # longer than any duration Python holds (P99999999999D)
+                problem = f"a timeout must be between 5 minutes and 365 days (got {timeout})"
             if problem:
                 errors.append({"path": "params.timeout", "message": problem})
         return errors
