@@ -53,7 +53,8 @@ demo: requirements
 
 test: requirements
 	@echo "==> The default suite: Python 3.11, SQLite in memory, Celery eager (not: services, browser)"
-	@$(VENV)/bin/pytest $(XDIST_ARGS) -m "not services and not browser" $(PYTEST_ARGS); $(PYTEST_CHECK)
+	@LMS_AUTOMATIONS_LONG_PROPERTIES=$${LMS_AUTOMATIONS_LONG_PROPERTIES:-$${CI:+1}} \
+	  $(VENV)/bin/pytest $(XDIST_ARGS) -m "not services and not browser" $(PYTEST_ARGS); $(PYTEST_CHECK)
 
 # Both databases run even when the first fails; the target fails if either did.
 test-services: requirements312

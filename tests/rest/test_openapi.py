@@ -4,7 +4,6 @@ The fuzzing sends what schemathesis generates from the schema — bodies that fi
 do not — and asserts that no answer is a 5xx, that every answer has a status and body the schema
 declares, and that a 4xx wrote nothing. Few examples in the default suite, many in CI's profile.
 """
-import os
 
 import pytest
 import requests
@@ -17,14 +16,14 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from lms_automations.models import Automation, CustomEventType, Event, ExitCondition, Step, Trigger
+from tests.property_budget import examples
 
 from .conftest import AUTOMATIONS_URL
 
 pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/automations/v1/schema/"
-IN_CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
-FUZZ = settings(max_examples=1500 if IN_CI else 40, deadline=None,
+FUZZ = settings(max_examples=examples(1000, ci=150, dev=40), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.filter_too_much, HealthCheck.data_too_large])
 COUNTED = (Automation, Trigger, Step, ExitCondition, Event)
