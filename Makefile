@@ -125,3 +125,10 @@ upgrade: .venv-tools311/bin/pip-compile .venv-tools312/bin/pip-compile
 
 clean:
 	rm -rf $(VENV) $(VENV312) .venv-tools311 .venv-tools312 .tox var .pytest_cache .ruff_cache *.egg-info
+
+# --- the builder's static files -------------------------------------------------------------------
+# The built files are committed (installing the plugin needs no build); this rebuilds them from
+# assets/builder/ with node alone (ADR 0012).
+.PHONY: assets
+assets:
+	node assets/build.mjs
