@@ -137,7 +137,18 @@ function stepPanel(id) {
   } else {
     var kinds = step.type === "action" ? entries("actions") : entries("waits");
     parts.push(labelled(step.type === "action" ? _("It does") : _("It waits"), select("lb-kind", grouped(kinds),
-      step[step.type], function (value) { step[step.type] = value; step.params = {}; changed(); },
+      step[step.type], function (value) {
+        step[step.type] = value;
+        step.params = {};
+        if (/^(action|wait)(-\d+)?$/.test(step.id) && value) {
+          // A generated id follows the kind chosen (email-send), as the importer names steps.
+          var previous = step.id;
+          step.id = "";
+          step.id = newStepId(value);
+          if (S.selected.key === previous) { S.selected.key = step.id; }
+        }
+        changed();
+      },
       _("— choose —")), fieldErrors(errors, step.type)));
     var entry_ = stepEntry(step);
     if (entry_) {

@@ -75,8 +75,8 @@ def step_counts(automation):
     runs = Run.objects.filter(automation=automation).order_by()
     here = dict(runs.filter(status__in=Run.OPEN_STATUSES).values("current_step_id").annotate(n=Count("pk"))
                 .values_list("current_step_id", "n"))
-    passed = dict(RunLog.objects.filter(run__automation=automation,
-                                          kind__in=(RunLog.KIND.action, RunLog.KIND.branch, RunLog.KIND.wait)).order_by()
+    reached = (RunLog.KIND.action, RunLog.KIND.branch, RunLog.KIND.wait)
+    passed = dict(RunLog.objects.filter(run__automation=automation, kind__in=reached).order_by()
                   .values("step_id").annotate(n=Count("run_id", distinct=True)).values_list("step_id", "n"))
     return {step_id: {"here": here.get(step_id, 0), "passed": passed.get(step_id, 0)}
             for step_id in set(automation.steps.values_list("step_id", flat=True))}
