@@ -49,13 +49,28 @@ function csrfToken() {
   return input ? input.value : "";
 }
 
+// One request at a time: the builder's requests are small, and in order they never race each other
+// (a save never overtakes the preview it follows).
+var queue = Promise.resolve();
+function queued(send) {
+  var next = queue.then(send, send);
+  queue = next.catch(function () { return null; });
+  return next;
+}
+
 function getJSON(url) {
-  return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (response) {
-    return response.json().then(function (body) { return {status: response.status, body: body}; });
+  return queued(function () {
+    return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (response) {
+      return response.json().then(function (body) { return {status: response.status, body: body}; });
+    });
   });
 }
 
 function postJSON(url, body) {
+  return queued(function () { return postNow(url, body); });
+}
+
+function postNow(url, body) {
   return fetch(url, {
     method: "POST", credentials: "same-origin", body: JSON.stringify(body),
     headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken()},
