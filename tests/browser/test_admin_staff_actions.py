@@ -71,6 +71,7 @@ def test_advance_waiting_and_the_delete_question(page, live_server, admin_login,
     screenshot("admin-advance-waiting-confirm")
     page.click("input[name=confirm]")
     assert "2 learners waiting at wait in “Two tags” moved on to second." in page.inner_text("ul.messagelist")
+    page.wait_for_selector("#lb-flow .lb-card")  # the builder has loaded: its requests are over
     api.start_learners(automation, [services.create_learner("alan")])
     page.goto(f"{live_server.url}/admin/lms_automations/automation/{automation.pk}/delete/")
     assert "Let learners finish" in page.inner_text("#content-main")
