@@ -6,6 +6,7 @@ var interpolate = window.interpolate || function (format, values, named) {
   var index = 0;
   return format.replace(/%s/g, function () { return String(values[index++]); });
 };
+var ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
 var _ = gettext;
 
 var S = {

@@ -28,9 +28,9 @@ function fieldRow(field, params, ctx, errors) {
   var id = nextId("f");
   var help = field.description ? el("p", {class: "lb-help", id: id + "-help", text: field.description}) : null;
   var control = fieldInput(field, params, ctx, id);
-  var label = el("label", {for: id, class: field.required ? "required" : ""},
-    humanName(field.name.split("|")[0] === "days" && field.widget === "duration_parts" ? _("wait for") : field.name));
-  if (field.widget === "condition") { label = el("span", {class: "lb-label"}, humanName(field.name)); }
+  var text = field.label || humanName(field.name);
+  var label = el("label", {for: id, class: field.required ? "required" : ""}, text);
+  if (field.widget === "condition") { label = el("span", {class: "lb-label"}, text); }
   var row = el("div", {class: "lb-row lb-widget-" + field.widget + (errors.length ? " lb-has-error" : ""),
     "data-field": field.name}, label, control, help, errorList(errors, id + "-errors"));
   var input = row.querySelector("#" + id);

@@ -92,7 +92,16 @@ function stepList(steps, where) {
 function addButton(steps, index, after) {
   if (S.readonly) { return el("span", {class: "lb-line"}); }
   var menuId = nextId("m");
-  var menu = el("div", {class: "lb-add-menu", id: menuId, hidden: true, role: "menu"},
+  var menu = el("div", {class: "lb-add-menu", id: menuId, hidden: true, role: "menu", onkeydown: function (event) {
+    var items = Array.prototype.slice.call(menu.querySelectorAll("button"));
+    var at = items.indexOf(document.activeElement);
+    if (event.key === "Escape") { menu.hidden = true; button.setAttribute("aria-expanded", "false"); button.focus(); }
+    else if (event.key === "ArrowRight" || event.key === "ArrowDown") { items[(at + 1) % items.length].focus(); }
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
+      items[(at + items.length - 1) % items.length].focus();
+    } else { return; }
+    event.preventDefault();
+  }},
     ["action", "wait", "branch"].map(function (type) {
       return el("button", {type: "button", role: "menuitem", text: TYPE_LABELS[type], onclick: function () {
         var step = newStep(type);
@@ -118,7 +127,9 @@ function stepSummary(step) {
   if (step.type === "branch") { return interpolate(_("if %s"), [describeCondition(step.condition)]); }
   if (step.wait === "duration") {
     var unit = ["days", "hours", "minutes"].filter(function (name) { return params[name] !== undefined; });
-    return unit.map(function (name) { return params[name] + " " + UNIT_LABELS[name]; }).join(" ");
+    var words = {days: ngettext("%s day", "%s days", params.days), hours: ngettext("%s hour", "%s hours", params.hours),
+      minutes: ngettext("%s minute", "%s minutes", params.minutes)};
+    return unit.map(function (name) { return interpolate(words[name], [params[name]]); }).join(" ");
   }
   if (params.subject) { return params.subject; }
   if (params.tags) { return params.tags.join(", "); }

@@ -55,12 +55,35 @@ def widget_for(name, spec):
     return "text"
 
 
+def field_labels():
+    """Labels of the param names the catalogue shares; any other name is shown as it is, humanised."""
+    return {
+        "course_key": _("Course"), "op": _("Comparison"), "value": _("Value"), "path": _("Event field"),
+        "field": _("Learner field"), "tag": _("Tag"), "tags": _("Tags"), "list": _("List"),
+        "block_keys": _("Blocks"), "lesson_keys": _("Lessons"), "event": _("Event"), "filter": _("Only if"),
+        "within": _("Within"), "timezone": _("Time zone"), "subject": _("Subject"),
+        "body_html": _("Body (HTML)"), "body_text": _("Plain-text part"), "from_email": _("From"),
+        "reply_to": _("Reply to"), "category": _("Category"), "track": _("Track opens and clicks"),
+        "days": _("Days"), "mode": _("Mode"), "modes": _("Modes"), "cohort": _("Cohort"), "at": _("At"),
+        "time": _("Time"), "if_past": _("If that moment has passed"), "offset": _("Offset"),
+        "timeout": _("Give up after"), "on_timeout": _("Then"), "automation_id": _("Automation id"),
+        "amount": _("Amount"), "reason": _("Reason"), "url": _("URL"), "method": _("Method"),
+        "headers": _("Headers"), "body": _("Body"), "secret": _("Signing secret"), "weekdays": _("Weekdays"),
+        "anchor": _("Course date"), "unit": _("Unit"), "match": _("Match"), "statuses": _("Statuses"),
+        "active": _("Active enrolment"), "state": _("State"), "what": _("What"), "step_id": _("Step id"),
+        "to": _("To"), "notification_type": _("Notification type"), "context": _("Context"),
+        "force": _("Force"), "allowlist": _("Allowlist"),
+    }
+
+
 def fields_of(schema):
     """``[{name, widget, required, description, enum, ...}]`` for every property of a params schema."""
     required = set(schema.get("required") or ())
+    labels = field_labels()
     fields = []
     for name, spec in (schema.get("properties") or {}).items():
-        field = {"name": name, "widget": widget_for(name, spec), "required": name in required,
+        field = {"name": name, "label": labels.get(name) or name.replace("_", " ").capitalize(),
+                 "widget": widget_for(name, spec), "required": name in required,
                  "description": spec.get("description", ""), "type": spec.get("type")}
         for key in ("enum", "minimum", "maximum", "default"):
             if key in spec:
@@ -74,7 +97,7 @@ def fields_of(schema):
         fields.append(field)
     if set(schema.get("properties") or ()) == {"days", "hours", "minutes"}:
         # The duration wait: one number and its unit rather than three boxes.
-        fields = [{"name": "days|hours|minutes", "widget": "duration_parts", "required": True,
+        fields = [{"name": "days|hours|minutes", "label": _("Wait for"), "widget": "duration_parts", "required": True,
                    "description": schema.get("description", "")}]
     return fields
 

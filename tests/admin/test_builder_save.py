@@ -109,3 +109,17 @@ def test_a_course_team_member_cannot_scope_outside_their_courses(staff_client, a
     assert answer.status_code == 403
     assert answer.json()["errors"][0]["path"] == "scope.courses"
     assert save(staff_client, api.export_automation(other_automation), other_automation).status_code == 404
+
+
+def test_errors_of_triggers_exits_and_settings_are_placed_on_their_row(staff_client, automation):
+    document = api.export_automation(automation)
+    document["triggers"].append({"event": "no.such_event", "filter": None})
+    document["exit_conditions"] = [{"event": "custom.go", "outcome": "converted", "filter": {"all": [
+        {"condition": "learner.has_tag", "params": {}}]}}]
+    answer = save(staff_client, document, automation)
+    assert answer.status_code == 400
+    placed = {(error["where"], error.get("index"), error["field"]) for error in answer.json()["errors"]}
+    assert placed == {("triggers", 1, "event"), ("exit_conditions", 0, "filter.all[0].params.tag")}
+    unnamed = {**api.export_automation(automation), "name": " "}
+    [error] = save(staff_client, unnamed, automation).json()["errors"]
+    assert (error["where"], error["field"]) == ("automation", "name")

@@ -1,6 +1,10 @@
 """The builder in a real browser: the PY101 automation built from a blank page without typing JSON."""
+import json
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import mail
 
 from lms_automations import api
 from lms_automations.models import Automation
@@ -9,6 +13,7 @@ from sandbox.lms.host_backend import SandboxHost
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PY101 = "course-v1:Demo+PY101+2026"
+EXAMPLES = Path(api.__file__).parent / "examples"
 EXPECTED_STEPS = [
     {"id": "duration", "type": "wait", "wait": "duration", "params": {"days": 1}},
     {"id": "branch", "type": "branch",
@@ -95,6 +100,14 @@ def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_
     page.click("#lb-preview-button")
     page.wait_for_selector(".lb-preview-subject")
     assert page.inner_text(".lb-preview-subject") == "Subject: Halfway there, Ada"
+    assert "Keep going in Demo PY101 2026!" in page.frame_locator(".lb-preview-html").locator("body").inner_text()
+    assert mail.outbox == [] and not Automation.objects.exists(), "the preview sends and saves nothing"
+    page.click("#lb-send-test")
+    page.wait_for_selector(".lb-ok")
+    assert page.inner_text(".lb-ok") == "Test sent to teacher@example.com."
+    assert [(message.to, message.subject) for message in mail.outbox] == [
+        (["teacher@example.com"], "[TEST for ada] Halfway there, Ada")]
+    page.locator(".lb-preview").scroll_into_view_if_needed()
     screenshot("builder-email-preview")
 
     add_step(page, page.locator(".lb-no .lb-gap").first, "Action")
@@ -125,3 +138,32 @@ def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_
     assert api.export_automation(automation)["steps"] == EXPECTED_STEPS
     screenshot("builder-error-on-step")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    # Fixed, saved and activated.
+    field(page, "days|hours|minutes").fill("1")
+    page.click("#lb-activate")
+    page.wait_for_selector("#lb-live.lb-live-ok >> text=Saved (active).")
+    assert not page.locator(".lb-card-error").count()
+    automation.refresh_from_db()
+    assert automation.status == Automation.STATUS.active
+
+
+def test_the_flow_shows_who_is_where(page, live_server, admin_login, screenshot):
+    """An example automation with learners in it: each card counts who is there and who reached it."""
+    welcome = api.import_automation(json.loads((EXAMPLES / "welcome_and_nudge.json").read_text()))
+    api.activate(welcome)
+    services.create_course("course-v1:Demo+W1+2026")
+    for name in ("ada", "grace"):
+        services.enroll(services.create_learner(name, f"{name}@example.com", first_name=name.title()),
+                        "course-v1:Demo+W1+2026")
+    admin_login()
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/")
+    page.wait_for_selector('.lb-card[data-key="wait-2-days"]')
+    assert "2 here now · 2 reached it" in page.inner_text('.lb-card[data-key="wait-2-days"]')
+    assert "0 here now · 2 reached it" in page.inner_text('.lb-card[data-key="welcome"]')
+    assert page.locator(".lb-yes .lb-card").count() and page.locator(".lb-no .lb-card").count()
+    page.click('.lb-card[data-key="started"]')
+    assert page.locator("#lb-panel .lb-leaf select").first.input_value() == "course.progress"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    screenshot("builder-flow-with-learners")

@@ -10,6 +10,7 @@ var interpolate = window.interpolate || function (format, values, named) {
   var index = 0;
   return format.replace(/%s/g, function () { return String(values[index++]); });
 };
+var ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
 var _ = gettext;
 
 var S = {
@@ -199,9 +200,9 @@ function fieldRow(field, params, ctx, errors) {
   var id = nextId("f");
   var help = field.description ? el("p", {class: "lb-help", id: id + "-help", text: field.description}) : null;
   var control = fieldInput(field, params, ctx, id);
-  var label = el("label", {for: id, class: field.required ? "required" : ""},
-    humanName(field.name.split("|")[0] === "days" && field.widget === "duration_parts" ? _("wait for") : field.name));
-  if (field.widget === "condition") { label = el("span", {class: "lb-label"}, humanName(field.name)); }
+  var text = field.label || humanName(field.name);
+  var label = el("label", {for: id, class: field.required ? "required" : ""}, text);
+  if (field.widget === "condition") { label = el("span", {class: "lb-label"}, text); }
   var row = el("div", {class: "lb-row lb-widget-" + field.widget + (errors.length ? " lb-has-error" : ""),
     "data-field": field.name}, label, control, help, errorList(errors, id + "-errors"));
   var input = row.querySelector("#" + id);
@@ -693,7 +694,16 @@ function stepList(steps, where) {
 function addButton(steps, index, after) {
   if (S.readonly) { return el("span", {class: "lb-line"}); }
   var menuId = nextId("m");
-  var menu = el("div", {class: "lb-add-menu", id: menuId, hidden: true, role: "menu"},
+  var menu = el("div", {class: "lb-add-menu", id: menuId, hidden: true, role: "menu", onkeydown: function (event) {
+    var items = Array.prototype.slice.call(menu.querySelectorAll("button"));
+    var at = items.indexOf(document.activeElement);
+    if (event.key === "Escape") { menu.hidden = true; button.setAttribute("aria-expanded", "false"); button.focus(); }
+    else if (event.key === "ArrowRight" || event.key === "ArrowDown") { items[(at + 1) % items.length].focus(); }
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
+      items[(at + items.length - 1) % items.length].focus();
+    } else { return; }
+    event.preventDefault();
+  }},
     ["action", "wait", "branch"].map(function (type) {
       return el("button", {type: "button", role: "menuitem", text: TYPE_LABELS[type], onclick: function () {
         var step = newStep(type);
@@ -719,7 +729,9 @@ function stepSummary(step) {
   if (step.type === "branch") { return interpolate(_("if %s"), [describeCondition(step.condition)]); }
   if (step.wait === "duration") {
     var unit = ["days", "hours", "minutes"].filter(function (name) { return params[name] !== undefined; });
-    return unit.map(function (name) { return params[name] + " " + UNIT_LABELS[name]; }).join(" ");
+    var words = {days: ngettext("%s day", "%s days", params.days), hours: ngettext("%s hour", "%s hours", params.hours),
+      minutes: ngettext("%s minute", "%s minutes", params.minutes)};
+    return unit.map(function (name) { return interpolate(words[name], [params[name]]); }).join(" ");
   }
   if (params.subject) { return params.subject; }
   if (params.tags) { return params.tags.join(", "); }
