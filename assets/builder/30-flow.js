@@ -81,12 +81,42 @@ function triggersBox() {
 
 function stepList(steps, where) {
   var list = el("ol", {class: "lb-steps"});
-  list.appendChild(el("li", {class: "lb-gap"}, addButton(steps, 0, where)));
+  list.appendChild(gap(steps, 0, where));
   steps.forEach(function (step, index) {
     list.appendChild(el("li", {class: "lb-item"}, stepCard(step, steps, index)));
-    list.appendChild(el("li", {class: "lb-gap"}, addButton(steps, index + 1, step.id)));
+    list.appendChild(gap(steps, index + 1, step.id));
   });
   return list;
+}
+
+// Between two cards: the "+" that adds a step there, and where a dragged card can be dropped.
+function gap(steps, index, after) {
+  var node = el("li", {class: "lb-gap"}, addButton(steps, index, after));
+  if (S.readonly) { return node; }
+  node.addEventListener("dragover", function (event) {
+    if (!S.dragging) { return; }
+    event.preventDefault();
+    node.classList.add("lb-drop-target");
+  });
+  node.addEventListener("dragleave", function () { node.classList.remove("lb-drop-target"); });
+  node.addEventListener("drop", function (event) {
+    event.preventDefault();
+    if (S.dragging) { dropStep(S.dragging, steps, index); }
+  });
+  return node;
+}
+
+function dropStep(id, steps, index) {
+  var found = findStep(id);
+  S.dragging = null;
+  var inside = false;
+  walk([found.step], function (step) { inside = inside || step.yes === steps || step.no === steps; });
+  if (inside) { announce(_("A yes / no step cannot go inside itself."), true); render(); return; }
+  if (found.list === steps && found.index < index) { index -= 1; }
+  found.list.splice(found.index, 1);
+  steps.splice(index, 0, found.step);
+  changed();
+  announce(interpolate(_("Moved %s."), [id]));
 }
 
 function addButton(steps, index, after) {
@@ -161,6 +191,16 @@ function stepCard(step, steps, index) {
     S.automationId ? el("span", {class: "lb-counts"}, here, " · ",
       el("span", {text: interpolate(_("%s reached it"), [counts.passed])})) : null,
   ], stepErrors(step.id));
+  if (!S.readonly) {
+    node.setAttribute("draggable", "true");
+    node.addEventListener("dragstart", function (event) {
+      event.stopPropagation();
+      S.dragging = step.id;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", step.id);
+    });
+    node.addEventListener("dragend", function () { S.dragging = null; });
+  }
   if (step.type !== "branch") { return node; }
   return el("div", {class: "lb-branch"}, node, el("div", {class: "lb-sides"},
     el("div", {class: "lb-side lb-yes", role: "group", "aria-label": interpolate(_("%s: yes"), [step.id])},

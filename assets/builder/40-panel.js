@@ -157,7 +157,21 @@ function stepPanel(id) {
       if (fields.some(function (field) { return field.widget === "html"; })) {
         parts.push(variablesBar());
       }
-      parts.push(paramsForm(fields, step.params || (step.params = {}), {event: firstTriggerEvent()}, errors));
+      var params = step.params || (step.params = {});
+      var ctx = {event: firstTriggerEvent()};
+      if (fields.some(function (field) { return field.widget === "html"; })) {
+        // An e-mail: the message first, its less used options folded (open when one is set or wrong).
+        var main = fields.filter(function (field) { return field.required || field.name === "body_text"; });
+        var more = fields.filter(function (field) { return main.indexOf(field) < 0; });
+        var open = more.some(function (field) {
+          return params[field.name] !== undefined || fieldErrors(errors, field.name).length;
+        });
+        parts.push(paramsForm(main, params, ctx, errors));
+        parts.push(el("details", {class: "lb-more", open: open}, el("summary", {text: _("More options")}),
+          paramsForm(more, params, ctx, errors)));
+      } else {
+        parts.push(paramsForm(fields, params, ctx, errors));
+      }
       if (step.action === "email.send" || step.action === "email.notify_staff") { parts.push(emailPreview(step)); }
     }
   }

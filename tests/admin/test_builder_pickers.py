@@ -25,12 +25,32 @@ def test_the_catalogue_gives_every_entry_a_form(staff_client):
     assert "is_set" in catalogue["valueless_ops"] and "Europe/Paris" in catalogue["timezones"]
 
 
-def test_a_third_party_entry_gets_a_form_from_its_schema_alone(staff_client):
-    catalogue = staff_client.get(f"{BUILDER}catalogue/").json()
-    third_party = [entry for kind in ("conditions", "actions", "waits") for entry in catalogue[kind]
-                   if entry["key"].startswith("testext.")]
-    assert third_party, "the test extension package is installed in the test environment"
-    assert all(isinstance(entry["fields"], list) for entry in third_party)
+def test_a_third_party_entry_gets_a_form_from_its_schema_alone(staff_client, monkeypatch):
+    from lms_automations.admin import builder_catalogue
+    from lms_automations.catalogue import Action, get_actions, object_schema
+
+    class BookRoom(Action):  # what a package would declare: a key, labels and a params schema, no admin code
+        key = "acme.book_room"
+        label = "Book a room"
+        category = "Acme"
+        description = "Books a tutoring room."
+        params_schema = object_schema(
+            ["room", "seats"], room={"type": "string", "enum": ["small", "large"]},
+            seats={"type": "integer", "minimum": 1}, lead_time={"type": "string", "pattern": "^P(?!$)(\\d+W)?(\\d+D)?"
+                                                                    "(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$"},
+            online={"type": "boolean"}, topics={"type": "array", "items": {"type": "string"}}, note={"type": "string"})
+
+    monkeypatch.setattr(builder_catalogue, "get_actions", lambda: {**get_actions(), BookRoom.key: BookRoom})
+    actions = {entry["key"]: entry for entry in staff_client.get(f"{BUILDER}catalogue/").json()["actions"]}
+    fields = {field["name"]: field for field in actions["acme.book_room"]["fields"]}
+    assert {name: field["widget"] for name, field in fields.items()} == {
+        "room": "select", "seats": "number", "lead_time": "duration", "online": "checkbox", "topics": "string_list",
+        "note": "text"}
+    assert fields["room"]["enum"] == ["small", "large"] and fields["room"]["required"]
+    assert fields["seats"]["minimum"] == 1 and fields["lead_time"]["label"] == "Lead time"
+    # the package's own condition, installed in the test environment, is offered too
+    conditions = [entry["key"] for entry in staff_client.get(f"{BUILDER}catalogue/").json()["conditions"]]
+    assert "testext.always" in conditions
 
 
 def test_course_and_outline_pickers_offer_only_the_members_courses(staff_client):
