@@ -21,9 +21,18 @@ _PRINTED = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(\|[^}]*)?\}\}")
 PARTS = ("subject", "body_html", "body_text")
 
 
-def preview_context(automation, document, learner_id):
-    """The ``StepContext`` of ``learner_id`` for an automation (saved or not) described by ``document``."""
-    scope = (document or {}).get("scope") or {}
+#: The learner's recent events looked at for the one the preview uses as ``event``.
+RECENT_EVENTS = 20
+
+
+def preview_context(automation, document, learner_id, *, may_use_course=lambda course_key: True):
+    """The ``StepContext`` of ``learner_id`` for an automation (saved or not) described by ``document``.
+
+    ``may_use_course`` keeps a course team member's preview inside their courses: the scope and the
+    event it reads are those of courses they work on (the templates see only their audience).
+    """
+    scope = dict((document or {}).get("scope") or {})
+    scope["courses"] = [key for key in scope.get("courses") or [] if isinstance(key, str) and may_use_course(key)]
     subject = automation or Automation()
     if automation is None or document:
         # An unsaved document (or unsaved edits): its name and scope are what the preview uses.
@@ -31,7 +40,9 @@ def preview_context(automation, document, learner_id):
                              scope_courses=list(scope.get("courses") or []))
     event_types = [trigger.get("event") for trigger in (document or {}).get("triggers") or []
                    if isinstance(trigger, dict)]
-    event = Event.objects.filter(user_id=learner_id, event_type__in=event_types).order_by("-occurred_at").first()
+    recent = Event.objects.filter(user_id=learner_id, event_type__in=event_types).order_by("-occurred_at")
+    event = next((event for event in recent[:RECENT_EVENTS]
+                  if not event.payload.get("course_key") or may_use_course(str(event.payload["course_key"]))), None)
     event_type = event.event_type if event else (event_types[0] if event_types else None)
     payload = dict(event.payload) if event else {}
     if not payload.get("course_key") and len(subject.scope_courses) == 1:

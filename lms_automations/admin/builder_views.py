@@ -151,7 +151,8 @@ class AutomationBuilderMixin:
         if not str(learner_id or "").isdigit() or not pickers.may_preview_learner(request.user, scope, learner_id):
             return JsonResponse({"detail": _("Choose a learner of this automation's courses.")}, status=400)
         params = body.get("params") if isinstance(body.get("params"), dict) else {}
-        context = preview_context(automation, document, int(learner_id))
+        context = preview_context(automation, document, int(learner_id),
+                                  may_use_course=lambda course_key: pickers.may_use_course(request.user, course_key))
         if body.get("send_test"):
             require(self.has_change_permission(request, automation) if automation
                     else self.has_add_permission(request))

@@ -1,10 +1,12 @@
 """The e-mail preview renders as the engine would, for one learner, with no side effect; the test
 send goes to the staff member's own address."""
+import datetime
 import json
 
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.utils import timezone
 
 from lms_automations import api
 
@@ -69,3 +71,22 @@ def test_send_a_test_to_me_mails_the_staff_member_only(staff_client, staff, auto
     assert mail.outbox[0].subject == "[TEST for ada] Hello"
     assert row_counts() == before
     assert MINE
+
+
+def test_the_preview_reads_the_learners_event_of_the_members_courses_only(staff_client, automation, learners):
+    from lms_automations.models import Event
+    from sandbox.lms import services
+
+    from .conftest import OTHER
+
+    services.create_course(OTHER)
+    ada = learners[0]
+    now = timezone.now()
+    api.emit("custom.go", ada, {"course_key": MINE, "note": "mine"}, occurred_at=now - datetime.timedelta(hours=1))
+    api.emit("custom.go", ada, {"course_key": OTHER, "note": "theirs"}, occurred_at=now)  # the latest, not theirs
+    assert Event.objects.filter(user=ada, event_type="custom.go").count() == 2
+    document = {**api.export_automation(automation), "scope": {"courses": [MINE, OTHER], "orgs": []}}
+    body = {"automation_id": automation.pk, "document": document, "learner_id": ada.pk,
+            "params": {"subject": "{{ event.note }} {{ course.display_name }}", "body_html": "<p>x</p>"}}
+    answer = staff_client.post(PREVIEW, json.dumps(body), content_type="application/json").json()
+    assert answer["subject"] == "mine Mine A 2026"
