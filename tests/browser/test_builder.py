@@ -119,6 +119,7 @@ def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_
 
     page.click("#lb-save")
     page.wait_for_url("**/change/")
+    page.wait_for_selector('.lb-card[data-key="duration"]')  # loaded: the live server's requests are over
     automation = Automation.objects.get(name="PY101 halfway nudge")
     document = api.export_automation(automation)
     assert document["scope"]["courses"] == [PY101]
@@ -127,7 +128,6 @@ def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_
     assert document["steps"] == EXPECTED_STEPS
 
     # An error shows on the step it concerns, and nothing is saved.
-    page.wait_for_selector('.lb-card[data-key="duration"]')
     page.click('.lb-card[data-key="duration"]')
     field(page, "days|hours|minutes").fill("0")
     page.click("#lb-save")
