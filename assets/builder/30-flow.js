@@ -6,30 +6,37 @@ var TYPE_LABELS = {action: _("Action"), wait: _("Wait"), branch: _("Yes / no")};
 function renderFlow() {
   var root = document.getElementById("lb-flow");
   if (!root) { return; }
+  var focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : null;
+  uid = 500000;  // the same ids on every drawing, so the focus can be put back
   var scroll = window.scrollY;
   root.textContent = "";
-  root.appendChild(el("div", {class: "lb-canvas"},
-    el("div", {class: "lb-main"}, settingsCard(), triggersBox(), stepList(S.doc.steps, _("the start")),
-      el("div", {class: "lb-end", role: "note", text: _("End of the flow")})),
-    exitsBox()));
+  root.appendChild(el("div", {class: "lb-main"}, settingsCard(), triggersBox(), stepList(S.doc.steps, _("the start")),
+    el("div", {class: "lb-end", role: "note", text: _("End of the flow")})));
+  var exits = document.getElementById("lb-exits");
+  exits.textContent = "";
+  exits.appendChild(exitsBox());
   window.scrollTo(0, scroll);
+  if (focused && document.getElementById(focused)) { document.getElementById(focused).focus(); }
 }
 
 function selectedIs(kind, key) { return S.selected && S.selected.kind === kind && S.selected.key === key; }
 
+// A card is a group; its title is the button that opens it in the panel (a click anywhere on the
+// card does too). Its tools are buttons of their own, never inside another control.
 function card(kind, key, classes, label, contents, errors) {
   var node = el("div", {class: "lb-card " + classes + (selectedIs(kind, key) ? " lb-selected" : "") +
-    (errors.length ? " lb-card-error" : ""), role: "button", tabindex: "0", "aria-label": label,
-    "aria-pressed": selectedIs(kind, key) ? "true" : "false", "data-kind": kind, "data-key": String(key),
-    onclick: function (event) {
+    (errors.length ? " lb-card-error" : ""), role: "group", "aria-label": label, "data-kind": kind,
+    "data-key": String(key), onclick: function (event) {
       if (event.target.closest("button, a")) { return; }
       select_(kind, key);
-    },
-    onkeydown: function (event) {
-      if ((event.key === "Enter" || event.key === " ") && event.target === node) {
-        event.preventDefault(); select_(kind, key);
-      }
     }}, contents);
+  var title = node.querySelector("strong");
+  if (title) {
+    var open = el("button", {type: "button", class: "lb-open", "aria-current": selectedIs(kind, key) ? "true" : null,
+      "aria-label": interpolate(_("Edit %s"), [label]), onclick: function () { select_(kind, key); }});
+    title.parentNode.replaceChild(open, title);
+    open.appendChild(title);
+  }
   if (errors.length) {
     node.appendChild(el("ul", {class: "lb-card-errors"}, errors.slice(0, 3).map(function (error) {
       return el("li", {text: (error.field ? error.field + ": " : "") + error.message});
@@ -202,11 +209,20 @@ function stepCard(step, steps, index) {
     node.addEventListener("dragend", function () { S.dragging = null; });
   }
   if (step.type !== "branch") { return node; }
+  // Each side is as wide as the columns its own branches need, so nested branches keep room.
   return el("div", {class: "lb-branch"}, node, el("div", {class: "lb-sides"},
-    el("div", {class: "lb-side lb-yes", role: "group", "aria-label": interpolate(_("%s: yes"), [step.id])},
-      el("h3", {text: _("Yes")}), stepList(step.yes, step.id + " (" + _("yes") + ")")),
-    el("div", {class: "lb-side lb-no", role: "group", "aria-label": interpolate(_("%s: no"), [step.id])},
-      el("h3", {text: _("No")}), stepList(step.no, step.id + " (" + _("no") + ")"))));
+    el("div", {class: "lb-side lb-yes", role: "group", "aria-label": interpolate(_("%s: yes"), [step.id]),
+      style: "flex-grow: " + columns(step.yes)},
+    el("h3", {text: _("Yes")}), stepList(step.yes, step.id + " (" + _("yes") + ")")),
+    el("div", {class: "lb-side lb-no", role: "group", "aria-label": interpolate(_("%s: no"), [step.id]),
+      style: "flex-grow: " + columns(step.no)},
+    el("h3", {text: _("No")}), stepList(step.no, step.id + " (" + _("no") + ")"))));
+}
+
+function columns(steps) {
+  return (steps || []).reduce(function (widest, step) {
+    return Math.max(widest, step.type === "branch" ? columns(step.yes) + columns(step.no) : 1);
+  }, 1);
 }
 
 // Up / down within the list; past its first or last step, out of the branch side it is in.

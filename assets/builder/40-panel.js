@@ -5,6 +5,7 @@ function renderPanel() {
   if (!panel) { return; }
   var active = document.activeElement && panel.contains(document.activeElement) ? document.activeElement.id : null;
   panel.textContent = "";
+  uid = 0;  // the same ids on every drawing, so the focus can be put back
   var selected = S.selected;
   var body;
   if (!selected) { body = introPanel(); }

@@ -112,7 +112,8 @@ function start() {
       hidden: true}));
     root.appendChild(el("div", {class: "lb-layout"},
       el("div", {id: "lb-flow", class: "lb-flow"}),
-      el("div", {id: "lb-panel", class: "lb-panel", role: "region", "aria-label": _("Edit")})));
+      el("div", {class: "lb-aside"}, el("div", {id: "lb-exits"}),
+        el("div", {id: "lb-panel", class: "lb-panel", role: "region", "aria-label": _("Edit")}))));
     if (!S.automationId) { S.selected = {kind: "settings", key: "automation"}; }
     render();
     if (S.errors.length) {

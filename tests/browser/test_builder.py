@@ -164,7 +164,9 @@ def test_the_flow_shows_who_is_where(page, live_server, admin_login, screenshot)
     assert page.locator(".lb-yes .lb-card").count() and page.locator(".lb-no .lb-card").count()
     page.click('.lb-card[data-key="started"]')
     assert page.locator("#lb-panel .lb-leaf select").first.input_value() == "course.progress"
-    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Edit Step welcome: Send an e-mail").press("Enter")  # by keyboard
+    assert page.evaluate("document.activeElement.textContent") == "Action step welcome"
+    page.click('.lb-card[data-key="started"]')
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     screenshot("builder-flow-with-learners")
 
