@@ -34,6 +34,7 @@ help:
 	@echo "make test-services  the suite on Python 3.12 against MariaDB, then PostgreSQL; broker tests on Redis, RabbitMQ"
 	@echo "make test-browser   admin pages in headless Chromium (installs Debian chromium if missing)"
 	@echo "make quality        ruff check"
+	@echo "make assets         rebuild the builder's static files from assets/builder/ (node; the built files are committed)"
 	@echo "make tox            the tox matrix (py311-django42, py311-django52, py312-django52, quality); TOX_ARGS=..."
 	@echo "make upgrade        re-pin requirements/py311 and requirements/py312 (UPGRADE= keeps current pins)"
 	@echo "make clean          remove the virtualenvs, caches and var/"
@@ -126,3 +127,10 @@ upgrade: .venv-tools311/bin/pip-compile .venv-tools312/bin/pip-compile
 
 clean:
 	rm -rf $(VENV) $(VENV312) .venv-tools311 .venv-tools312 .tox var .pytest_cache .ruff_cache *.egg-info
+
+# --- the builder's static files -------------------------------------------------------------------
+# The built files are committed (installing the plugin needs no build); this rebuilds them from
+# assets/builder/ with node alone (ADR 0012).
+.PHONY: assets
+assets:
+	node assets/build.mjs

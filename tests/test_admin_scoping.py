@@ -34,7 +34,7 @@ def test_staff_see_only_automations_of_their_courses(client, staff, admin_user):
     assert "Theirs" in client.get("/admin/lms_automations/automation/").content.decode()
 
 
-def test_an_invalid_edit_in_admin_cannot_stay_active(client, admin_user):
+def test_an_invalid_edit_in_admin_is_refused_and_changes_nothing(client, admin_user):
     import json
     from pathlib import Path
 
@@ -44,9 +44,11 @@ def test_an_invalid_edit_in_admin_cannot_stay_active(client, admin_user):
     automation = api.import_automation(document)
     client.force_login(admin_user)
     url = f"/admin/lms_automations/automation/{automation.pk}/change/"
-    form = client.get(url).context["adminform"].form
+    api.activate(automation)
+    form = client.get(url + "?classic=1").context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
-    data.update(scope_courses=json.dumps(automation.scope_courses), scope_orgs="[]", status="active")
+    data.update(scope_courses=json.dumps(automation.scope_courses), scope_orgs="[]", status="active",
+                name="Renamed")
     for prefix, rows in (("triggers", automation.triggers.all()), ("steps", automation.steps.all()),
                          ("exit_conditions", automation.exit_conditions.all()), ("test_learners", [])):
         data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)})
@@ -66,9 +68,11 @@ def test_an_invalid_edit_in_admin_cannot_stay_active(client, admin_user):
                 data[f"{prefix}-{index}-parent"] = row.parent_id
     response = client.post(url, data, follow=True)
     automation.refresh_from_db()
-    assert automation.steps.get(step_id="wait-2-days").params == {"days": 0}
-    assert automation.status == Automation.STATUS.draft
-    assert "between 5 minutes and 365 days" in response.content.decode()
+    assert automation.steps.get(step_id="wait-2-days").params == {"days": 2}, "the running definition is kept"
+    assert (automation.status, automation.name) == (Automation.STATUS.active, document["name"])
+    assert response.redirect_chain == [], "the form is shown again with the edit, not 'changed successfully'"
+    assert "steps[1].params.days: a wait must be between 5 minutes and 365 days" in response.content.decode()
+    assert response.context["adminform"].form["name"].value() == "Renamed"
 
 
 def _add_form_data(client, **fields):

@@ -13,6 +13,7 @@ from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .automation_list import AutomationListMixin
 from .automation_views import AutomationStaffActionsMixin
+from .builder_views import AutomationBuilderMixin
 from .catalogue_fields import (
     catalogue_sections,
     catalogue_select,
@@ -185,10 +186,20 @@ class TestLearnerInline(AuthorityInlineMixin, admin.TabularInline):
     raw_id_fields = ("user", "redirect_to")
 
 
+class RefusedEdit(Exception):
+    """An edit of an active or testing automation that would make it invalid: nothing of it is kept."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
 class AutomationForm(forms.ModelForm):
-    """Refuses a scope outside the editor's courses (``request_user`` is set by the admin)."""
+    """Refuses a scope outside the editor's courses (``request_user`` is set by the admin), and shows
+    why an edit of a running automation was refused (``refused_errors``, set on the second pass)."""
 
     request_user = None
+    refused_errors = ()
     move_learners_on = forms.BooleanField(
         required=False, label="Move learners on from deleted steps",
         help_text="Confirms deleting steps where learners are: they continue at the next step that remains.")
@@ -198,12 +209,14 @@ class AutomationForm(forms.ModelForm):
         refusal = scope_refusal(self.request_user, cleaned.get("scope_courses") or [], cleaned.get("scope_orgs") or [])
         if refusal:
             self.add_error("scope_courses", refusal)
+        if self.refused_errors:
+            self.add_error(None, [f"{error['path']}: {error['message']}" for error in self.refused_errors])
         return cleaned
 
 
 @admin.register(Automation)
-class AutomationAdmin(AutomationHistoryMixin, AutomationListMixin, AutomationStaffActionsMixin, CourseScopedAdminMixin,
-                      SimpleHistoryAdmin):
+class AutomationAdmin(AutomationHistoryMixin, AutomationBuilderMixin, AutomationListMixin, AutomationStaffActionsMixin,
+                      CourseScopedAdminMixin, SimpleHistoryAdmin):
     form = AutomationForm
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
     list_filter = ("status", "execution", "entry_policy")
@@ -247,7 +260,17 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationListMixin, AutomationSta
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request_user = request.user
+        form.refused_errors = getattr(request, "_lmsauto_refused_errors", ())
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """An edit that would leave a running automation invalid is rolled back (Django's change form
+        saves in one transaction) and the form is shown again with the edit and the errors."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RefusedEdit as refusal:
+            request._lmsauto_refused_errors = refusal.errors  # pylint: disable=protected-access
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         """Steps deleted here that hold learners: those learners move on to the next step that remains
@@ -267,7 +290,8 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationListMixin, AutomationSta
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
-        """An automation edited into an invalid state cannot stay active: it falls back to draft."""
+        """An active or testing automation edited into an invalid state is refused (``RefusedEdit``
+        rolls the whole save back): it keeps running the definition it had."""
         super().save_related(request, form, formsets, change)
         automation = form.instance
         trigger_index.invalidate()
@@ -276,11 +300,7 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationListMixin, AutomationSta
         errors = validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk,
                                    actor=request.user)
         if errors:
-            automation.status = Automation.STATUS.draft
-            automation.save(update_fields=["status", "modified"])
-            listed = "; ".join(f"{error['path']}: {error['message']}" for error in errors[:10])
-            self.message_user(request, f"Saved as draft, not {form.cleaned_data['status']}: {listed}",
-                              level=messages.ERROR)
+            raise RefusedEdit(errors)
 
     def get_queryset(self, request):
         return (

@@ -65,3 +65,18 @@ def _outline(automation, children, here, parent_id, side):
     if not items:
         return format_html("{}", " (nothing)")
     return format_html("<ol>{}</ol>", format_html_join("", "{}", ((item,) for item in items)))
+
+
+def step_counts(automation):
+    """``{step_id: {"here": learners at the step now, "passed": runs that reached it}}`` for the builder
+    (a step reached writes an action, branch or wait line to the run's timeline)."""
+    from ..models import RunLog  # pylint: disable=import-outside-toplevel
+
+    runs = Run.objects.filter(automation=automation).order_by()
+    here = dict(runs.filter(status__in=Run.OPEN_STATUSES).values("current_step_id").annotate(n=Count("pk"))
+                .values_list("current_step_id", "n"))
+    reached = (RunLog.KIND.action, RunLog.KIND.branch, RunLog.KIND.wait)
+    passed = dict(RunLog.objects.filter(run__automation=automation, kind__in=reached).order_by()
+                  .values("step_id").annotate(n=Count("run_id", distinct=True)).values_list("step_id", "n"))
+    return {step_id: {"here": here.get(step_id, 0), "passed": passed.get(step_id, 0)}
+            for step_id in set(automation.steps.values_list("step_id", flat=True))}

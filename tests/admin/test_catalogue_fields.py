@@ -14,7 +14,7 @@ def form_of(response, prefix, index):
 
 
 def test_event_types_and_step_kinds_are_catalogue_dropdowns(admin_client, automation):
-    page = admin_client.get(automation_url(automation, "change/"))
+    page = admin_client.get(automation_url(automation, "change/?classic=1"))
     trigger = form_of(page, "triggers", 0)
     event_groups = dict(trigger.fields["event_type"].choices)
     assert ("custom.go", "Go (custom.go)") in event_groups["Custom"]
@@ -28,7 +28,7 @@ def test_event_types_and_step_kinds_are_catalogue_dropdowns(admin_client, automa
 
 
 def test_each_step_shows_what_its_params_are(admin_client, automation):
-    html = admin_client.get(automation_url(automation, "change/")).content.decode()
+    html = admin_client.get(automation_url(automation, "change/?classic=1")).content.decode()
     assert "<code>tags</code> <em>required</em>" in html
     assert "<code>days</code> <em>optional</em>, integer" in html
 
@@ -36,7 +36,7 @@ def test_each_step_shows_what_its_params_are(admin_client, automation):
 def test_a_kind_the_catalogue_lost_is_kept_and_marked(admin_client, automation):
     Step.objects.filter(automation=automation, step_id="first").update(kind="crm.sync")
     Trigger.objects.filter(automation=automation).update(event_type="shop.refund")
-    page = admin_client.get(automation_url(automation, "change/"))
+    page = admin_client.get(automation_url(automation, "change/?classic=1"))
     assert ("crm.sync", "crm.sync — not in the catalogue") in form_of(page, "steps", 0).fields["kind"].choices
     assert ("shop.refund", "shop.refund — not in the catalogue") in \
         form_of(page, "triggers", 0).fields["event_type"].choices
@@ -50,7 +50,7 @@ def branch(step_id):
 def test_a_step_can_only_hang_under_a_branch_of_its_own_automation(admin_client, automation):
     mine = make_automation("Mine with a branch", steps=[branch("mine-branch")])
     make_automation("Theirs", steps=[branch("their-branch")])
-    page = admin_client.get(automation_url(mine, "change/"))
+    page = admin_client.get(automation_url(mine, "change/?classic=1"))
     parents = [step.step_id for step in form_of(page, "steps", 0).fields["parent"].queryset]
     assert parents == ["mine-branch"]
 
@@ -63,7 +63,7 @@ def test_the_catalogue_page_lists_every_entry_with_its_params(staff_client, auto
         assert f"<code>{key}</code>" in html
     assert "<code>event.course_key</code>" in html and "<code>subject</code> <em>required</em>" in html
     assert 'href="/admin/lms_automations/automation/catalogue/"' in \
-        staff_client.get(automation_url(automation, "change/")).content.decode()
+        staff_client.get(automation_url(automation, "change/?classic=1")).content.decode()
 
 
 def test_the_catalogue_needs_the_view_permission(client, django_user_model):

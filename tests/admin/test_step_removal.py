@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def change_form_data(client, automation, delete=()):
     """What the admin's change page posts back unchanged, with the steps in ``delete`` ticked."""
-    page = client.get(automation_url(automation, "change/"))
+    page = client.get(automation_url(automation, "change/?classic=1"))
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data.update(scope_courses=json.dumps(automation.scope_courses), scope_orgs="[]")

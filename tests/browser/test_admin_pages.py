@@ -31,7 +31,7 @@ def test_automation_list_shows_the_examples(page, live_server, admin_login, scre
 def test_automation_page_outlines_the_flow(page, live_server, admin_login, screenshot, example_automations):
     welcome = next(a for a in example_automations if a.name == "Welcome and nudge")
     admin_login()
-    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/")
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/?classic=1")
     flow = page.locator(".lmsauto-flow")
     text = flow.inner_text()
     assert "When enrollment.created" in text
@@ -65,7 +65,7 @@ def test_the_step_kind_dropdown_and_the_catalogue_page(page, live_server, admin_
                                                        example_automations):
     welcome = next(a for a in example_automations if a.name == "Welcome and nudge")
     admin_login()
-    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/")
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/?classic=1")
     kind = page.locator("select[name='steps-0-kind']")
     assert kind.input_value() == "email.send"
     assert "Add tags (tag.add)" in kind.inner_text() and "Wait for a while (duration)" in kind.inner_text()
@@ -85,7 +85,7 @@ def test_the_flow_shows_who_waits_where(page, live_server, admin_login, screensh
     learners = [services.create_learner(name, f"{name}@example.com") for name in ("ada", "grace", "alan")]
     api.start_learners(welcome, learners)
     admin_login()
-    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/")
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{welcome.pk}/change/?classic=1")
     flow = page.locator(".lmsauto-flow")
     assert "Learners: 3 in the flow" in flow.inner_text()
     assert page.locator(".lmsauto-here").inner_text() == "3 waiting"

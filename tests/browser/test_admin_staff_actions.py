@@ -22,6 +22,7 @@ def test_start_learners_preview_then_confirm(page, live_server, admin_login, scr
     api.start_learners(automation, [alan])  # already in the flow: the preview skips him
     admin_login()
     page.goto(f"{live_server.url}/admin/lms_automations/automation/{automation.pk}/change/")
+    page.wait_for_selector("#lb-flow .lb-card")  # the builder has loaded: its requests are over
     page.click("#lmsauto-start-learners")
     page.fill("textarea[name=learners]", "ada\ngrace@example.com\nnobody\nalan")
     screenshot("admin-start-learners-form")
@@ -34,6 +35,7 @@ def test_start_learners_preview_then_confirm(page, live_server, admin_login, scr
     screenshot("admin-start-learners-preview")
     page.click("input[name=confirm]")
     message = page.inner_text("ul.messagelist")
+    page.wait_for_selector("#lb-flow .lb-card")  # the builder has loaded: its requests are over
     assert "2 learners started in “Two tags”, 2 skipped: nobody (no such learner), alan (already in this " \
            "automation)." in message
     assert Run.objects.filter(status=Run.STATUS.pending, current_step_id="wait").count() == 3
@@ -62,6 +64,7 @@ def test_advance_waiting_and_the_delete_question(page, live_server, admin_login,
     api.start_learners(automation, [services.create_learner(name) for name in ("ada", "grace")])
     admin_login()
     page.goto(f"{live_server.url}/admin/lms_automations/automation/{automation.pk}/change/")
+    page.wait_for_selector("#lb-flow .lb-card")  # the builder has loaded: its requests are over
     page.click("#lmsauto-advance-waiting")
     assert "2" in page.inner_text("#lmsauto-waiting")
     page.check("input[name=step_id][value=wait]")
@@ -71,6 +74,7 @@ def test_advance_waiting_and_the_delete_question(page, live_server, admin_login,
     screenshot("admin-advance-waiting-confirm")
     page.click("input[name=confirm]")
     assert "2 learners waiting at wait in “Two tags” moved on to second." in page.inner_text("ul.messagelist")
+    page.wait_for_selector("#lb-flow .lb-card")  # the builder has loaded: its requests are over
     api.start_learners(automation, [services.create_learner("alan")])
     page.goto(f"{live_server.url}/admin/lms_automations/automation/{automation.pk}/delete/")
     assert "Let learners finish" in page.inner_text("#content-main")

@@ -90,7 +90,13 @@ def test_importing_a_masked_document_as_a_new_automation_asks_for_the_secret():
 def admin_change_form(client, automation):
     """The change page's URL, its HTML, the form data it would post, and the hook step's index."""
     url = f"/admin/lms_automations/automation/{automation.pk}/change/"
-    response = client.get(url)
+    builder = client.get(url).content.decode()
+    assert SECRET not in builder and MASK in builder
+    response = client.get(url + "?classic=1")
+    page = response.content.decode()
+    assert SECRET not in page
+    assert MASK in page
+
     form = response.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data.update(scope_courses="[]", scope_orgs="[]")
