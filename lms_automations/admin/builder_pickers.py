@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from ..host import get_host
 from ..models import Automation, Event, LearnerField, LearnerList, LearnerTag
-from .scoping import org_of, staff_scope, visible_automation_ids
+from .scoping import staff_scope, visible_automation_ids
 
 MAX_NAMES = 200
 MAX_LEARNERS = 20
@@ -19,10 +19,7 @@ RECENT_EVENTS = 2000
 
 def may_use_course(user, course_key):
     scope = staff_scope(user)
-    if scope is None:
-        return True
-    course_keys, orgs = scope
-    return course_key in course_keys or org_of(course_key) in orgs
+    return scope is None or scope.holds_course(course_key)
 
 
 def courses_for(user):
@@ -30,7 +27,7 @@ def courses_for(user):
     automations and recent events name (the host has no list of every course)."""
     scope = staff_scope(user)
     if scope is not None:
-        keys = set(scope[0])
+        keys = set(scope.course_keys)
     else:
         keys = {key for courses in Automation.objects.values_list("scope_courses", flat=True) for key in courses or []}
         keys |= {key for key in Event.objects.order_by("-pk").values_list("payload__course_key", flat=True)
@@ -92,7 +89,7 @@ def learners_for(user, automation_scope, query):
                              | Q(first_name__icontains=query) | Q(last_name__icontains=query))
     scope = staff_scope(user)
     if scope is not None:
-        courses = [key for key in automation_scope or scope[0] if may_use_course(user, key)]
+        courses = [key for key in automation_scope or scope.course_keys if may_use_course(user, key)]
         users = users.filter(pk__in=list(get_host().enrolled_user_ids(courses)) if courses else [])
     return [{"id": learner.pk, "username": learner.username, "email": learner.email,
              "name": learner.get_full_name()} for learner in users.order_by("username")[:MAX_LEARNERS]]
@@ -103,5 +100,5 @@ def may_preview_learner(user, automation_scope, learner_id):
     scope = staff_scope(user)
     if scope is None:
         return get_user_model().objects.filter(pk=learner_id).exists()
-    courses = [key for key in automation_scope or scope[0] if may_use_course(user, key)]
+    courses = [key for key in automation_scope or scope.course_keys if may_use_course(user, key)]
     return bool(courses) and int(learner_id) in set(get_host().enrolled_user_ids(courses))

@@ -92,7 +92,7 @@ class AutomationBuilderMixin:
             **self.admin_site.each_context(request),
             "opts": opts, "app_label": opts.app_label, "title": title,
             "subtitle": str(automation) if automation else None, "original": automation,
-            "has_view_permission": True, "builder_data": data,
+            "has_view_permission": True, "has_change_permission": editable, "builder_data": data,
             "staff_actions_allowed": automation is not None and editable,
             "changelist_url": reverse("admin:lms_automations_automation_changelist"),
             "classic_url": (change_url(automation) if automation

@@ -88,6 +88,6 @@ def test_labels_are_typed_as_words_on_the_automation_page(staff_client, automati
 
     automation.labels = ["onboarding", "PY101"]
     automation.save()
-    page = staff_client.get(f"/admin/lms_automations/automation/{automation.pk}/change/").content.decode()
+    page = staff_client.get(f"/admin/lms_automations/automation/{automation.pk}/change/?classic=1").content.decode()
     assert 'name="labels" value="onboarding, PY101"' in page
     assert LabelsField(required=False).clean(" onboarding, PY101,, onboarding ") == ["onboarding", "PY101"]
