@@ -1,6 +1,7 @@
 """Admin of automation definitions: the list course teams start from, and the flow at a glance."""
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
@@ -8,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import authority
 from ..engine import scope_checks, trigger_index
 from ..engine.definition import dump_document, move_runs_off_removed_steps, steps_after
+from ..engine.json_values import JSONFormField
 from ..engine.secret_params import leftover_masks, masked_params, restored_params
 from ..engine.validation import validate_document
 from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
@@ -57,10 +59,16 @@ class EffectsInScopeFormSet(forms.BaseInlineFormSet):
         return scope_checks.tree_errors(data.get("filter"), "filter", scope, self.request_user)
 
 
+#: JSON fields of the classic form parse with the engine's limits (depth, numbers, storable text): a
+#: hostile value is a form error, not a 500 (ADR 0009).
+JSON_FIELDS = {models.JSONField: {"form_class": JSONFormField}}
+
+
 class AuthorityInlineMixin:
     """Inline rows follow the automation: editable only by someone who may change it."""
 
     formset = EffectsInScopeFormSet
+    formfield_overrides = JSON_FIELDS
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -218,6 +226,7 @@ class AutomationForm(forms.ModelForm):
 class AutomationAdmin(AutomationHistoryMixin, AutomationBuilderMixin, AutomationListMixin, AutomationStaffActionsMixin,
                       CourseScopedAdminMixin, SimpleHistoryAdmin):
     form = AutomationForm
+    formfield_overrides = JSON_FIELDS
     list_display = ("name", "status", "trigger_summary", "entry_policy", "execution", "open_runs", "modified")
     list_filter = ("status", "execution", "entry_policy")
     search_fields = ("name", "description")

@@ -191,3 +191,14 @@ class JSONFormField(forms.JSONField):
         except UnacceptableJSON as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
         return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        """What the form shows again after an error: a refused value is shown as typed (Django would
+        parse it once more — a ``RecursionError`` — or render a lone surrogate the page cannot encode)."""
+        if self.disabled or not isinstance(data, str):
+            return super().bound_data(data, initial)
+        try:
+            parse_json(data, max_number=MAX_NUMBER)
+        except UnacceptableJSON:
+            return forms.fields.InvalidJSONInput(data.encode("utf-8", "replace").decode("utf-8"))
+        return super().bound_data(data, initial)
