@@ -3,6 +3,7 @@ from .automation import Automation, ExitCondition, Step, TestLearner, Trigger
 from .events import CustomEventType, Event, LearnerDispatchLock, PeriodicScan
 from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
+from .retired_learner import RetiredLearner
 from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "MarketingConsent",
     "PeriodicScan",
     "PointsEntry",
+    "RetiredLearner",
     "Run",
     "RunLog",
     "RunWake",
