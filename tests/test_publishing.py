@@ -49,8 +49,8 @@ def broker_down(monkeypatch):
     clock, attempts, sleeps = Clock(), [], []
     monkeypatch.setattr(publishing, "_clock", clock)
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "broker_write_url")}
-    celery_app.conf.update(task_always_eager=False, broker_write_url=None,
-                           broker_url=f"amqp://guest:guest@127.0.0.1:{closed_port()}//")
+    celery_app.conf.update(task_always_eager=False, broker_write_url=None)
+    point_celery_at(f"amqp://guest:guest@127.0.0.1:{closed_port()}//", monkeypatch)
     original = Connection._establish_connection
 
     def establish(connection):
@@ -66,6 +66,14 @@ def broker_down(monkeypatch):
     finally:
         celery_app.conf.update(saved)
         publishing.reset()
+
+
+def point_celery_at(url, monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment before its settings (`make test-services` sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
+    celery_app.conf.broker_url = url
+    publishing.reset()
 
 
 def welcome_flow():
@@ -112,7 +120,7 @@ def test_an_enrolment_with_the_broker_down_succeeds_without_retrying_and_the_rel
     assert sorted(Run.objects.values_list("user__username", "status")) == [("ada", "fulfilled"), ("grace", "fulfilled")]
 
 
-def test_a_blackholed_broker_costs_one_short_timeout_then_nothing(broker_down):
+def test_a_blackholed_broker_costs_one_short_timeout_then_nothing(broker_down, monkeypatch):
     _clock, attempts, sleeps = broker_down
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -120,8 +128,7 @@ def test_a_blackholed_broker_costs_one_short_timeout_then_nothing(broker_down):
     port = listener.getsockname()[1]
     # The accept queue holds one connection nobody accepts; the kernel drops further attempts.
     filler = socket.create_connection(("127.0.0.1", port))
-    celery_app.conf.broker_url = f"amqp://guest:guest@127.0.0.1:{port}//"
-    publishing.reset()
+    point_celery_at(f"amqp://guest:guest@127.0.0.1:{port}//", monkeypatch)
     try:
         assert publishing.publish(dispatch_event, ["k"], queue="q") is False
         assert publishing.publish(dispatch_event, ["k"], queue="q") is False
