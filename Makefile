@@ -57,20 +57,25 @@ test: requirements
 	@LMS_AUTOMATIONS_LONG_PROPERTIES=$${LMS_AUTOMATIONS_LONG_PROPERTIES:-$${CI:+1}} \
 	  $(VENV)/bin/pytest $(XDIST_ARGS) -m "not services and not browser" $(PYTEST_ARGS); $(PYTEST_CHECK)
 
-# Both databases run even when the first fails; the target fails if either did.
+# Both databases run even when the first fails; the target fails if either did, and then lists, per
+# run, pytest's result line and the failing tests (scripts/pytest-summary.sh; logs in var/test-logs/).
+SERVICES_SUMMARY := var/test-logs/test-services.summary
 test-services: requirements312
 	@bash scripts/ensure-services.sh
-	@failed=""; \
+	@mkdir -p var/test-logs; rm -f $(SERVICES_SUMMARY); failed=0; \
 	echo "==> The suite plus the services tests: Python 3.12, MariaDB, broker Redis"; \
 	DATABASE_URL=$(MARIADB_URL) CELERY_BROKER_URL=$(REDIS_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
-	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed="$$failed MariaDB($$?)"; \
+	  bash scripts/pytest-summary.sh "MariaDB, Redis" $(SERVICES_SUMMARY) -- \
+	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed=1; \
 	echo "==> The suite plus the services tests: Python 3.12, PostgreSQL, broker Redis"; \
 	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
-	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed="$$failed PostgreSQL($$?)"; \
+	  bash scripts/pytest-summary.sh "PostgreSQL, Redis" $(SERVICES_SUMMARY) -- \
+	  $(VENV312)/bin/pytest $(XDIST_SERVICES_ARGS) -m "not browser" $(PYTEST_ARGS) || failed=1; \
 	echo "==> The broker tests again with RabbitMQ (Python 3.12, PostgreSQL)"; \
 	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(RABBITMQ_URL) LMS_AUTOMATIONS_REQUIRE_SERVICES=1 \
-	  $(VENV312)/bin/pytest -m services tests/services/test_broker.py $(PYTEST_ARGS) || failed="$$failed RabbitMQ($$?)"; \
-	if [ -n "$$failed" ]; then echo "test-services failed on:$$failed (pytest's exit code; 5: no tests collected)" >&2; exit 1; fi
+	  bash scripts/pytest-summary.sh "PostgreSQL, RabbitMQ (broker tests)" $(SERVICES_SUMMARY) -- \
+	  $(VENV312)/bin/pytest -m services tests/services/test_broker.py $(PYTEST_ARGS) || failed=1; \
+	if [ $$failed -ne 0 ]; then echo; echo "test-services failed:" >&2; cat $(SERVICES_SUMMARY) >&2; exit 1; fi
 
 # The whole test suite (what CI runs): every suite below and lint, each reported (scripts/test-all.sh).
 test-all:

@@ -10,6 +10,7 @@
 
 Everything here is safe to call from a request or a task; events are dispatched after commit.
 """
+import logging
 import uuid
 
 from django.db import transaction
@@ -22,12 +23,14 @@ from .engine.tick import hand_to_workers
 from .exceptions import InvalidAutomation
 from .models import Automation, Event, RunWake
 from .recording import record_event
+from .retirement import is_retired
 
 __all__ = [
     "InvalidAutomation", "activate", "advance_waiting", "cancel", "deactivate", "delete", "emit", "explain",
     "export_automation", "import_automation", "preview_start", "process_due", "replay", "start_learners",
     "update_automation",
 ]
+log = logging.getLogger(__name__)
 
 
 def import_automation(document, *, owner=None, actor=None):
@@ -80,8 +83,13 @@ def emit(event_type, user, payload=None, *, occurred_at=None, idempotency_key=No
     """Record an event for ``user`` (a user or a user id); dispatched once the caller commits.
 
     Emitting twice with the same ``idempotency_key`` records one event and returns it both times.
+    For a learner the LMS has retired nothing is recorded and None is returned (ADR 0011): the
+    caller's request goes on as if the event had been dropped by a filter.
     """
     user_id = getattr(user, "pk", user)
+    if is_retired(user_id):
+        log.info("lms_automations: %s for retired learner %s was not recorded", event_type, user_id)
+        return None
     key = idempotency_key or f"api:{uuid.uuid4()}"
     with transaction.atomic():
         record_event(

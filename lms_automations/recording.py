@@ -128,9 +128,10 @@ def hand_over(idempotency_key, event_type, user_id):
 def enqueue_dispatch(idempotency_key):
     """Hand an event to the engine through Celery; on failure the outbox relay retries later."""
     from .conf import get_setting  # pylint: disable=import-outside-toplevel
+    from .publishing import publish  # pylint: disable=import-outside-toplevel
     from .tasks import dispatch_event  # pylint: disable=import-outside-toplevel
 
     try:
-        dispatch_event.apply_async(args=[idempotency_key], queue=get_setting("CELERY_QUEUE"))
+        publish(dispatch_event, [idempotency_key], queue=get_setting("CELERY_QUEUE"))  # never holds the caller
     except Exception:  # pylint: disable=broad-except
         log.exception("lms_automations: could not enqueue dispatch of event %s; the tick will retry", idempotency_key)

@@ -27,7 +27,13 @@ step quality
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "=== the test suite failed after $((SECONDS - start)) s: ${failed[*]}"
+  echo "=== the test suite failed after $((SECONDS - start)) s; failed steps:"
+  for name in "${failed[@]}"; do echo "    make $name"; done
+  # test-services says which runs failed and which tests (its summary file, kept per run).
+  if [[ " ${failed[*]} " == *" test-services "* && -f var/test-logs/test-services.summary ]]; then
+    echo "=== what failed in test-services:"
+    cat var/test-logs/test-services.summary
+  fi
   exit 1
 fi
 echo "=== the whole test suite passed in $((SECONDS - start)) s"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..models import Event, LearnerDispatchLock
 from ..recording import collecting_dispatches, enqueue_dispatch
+from ..retirement import drop_if_retired
 from .matching import match_event
 from .stepping import advance_run, claim_run
 
@@ -47,6 +48,8 @@ def dispatch_learner_events(user_id, *, inline_execution=None, _round=0):
     handled = 0
     with transaction.atomic():
         _lock_learner(user_id)
+        if drop_if_retired(user_id):  # a retired learner's events are deleted, never matched (ADR 0011)
+            return 0
         events = list(
             Event.objects.select_for_update()
             .filter(user_id=user_id, dispatched_at__isnull=True)

@@ -112,10 +112,11 @@ def _lease_and_enqueue(wakes, now, limit=None):
 
 def enqueue_resume(run_ids, token):
     """One Celery task per batch of runs (a task per tiny step would cost more than the step)."""
+    from ..publishing import publish  # pylint: disable=import-outside-toplevel
     from ..tasks import resume_runs  # pylint: disable=import-outside-toplevel
 
     try:
-        resume_runs.apply_async(args=[list(run_ids), token], queue=get_setting("CELERY_QUEUE"))
+        publish(resume_runs, [list(run_ids), token], queue=get_setting("CELERY_QUEUE"))
     except Exception:  # pylint: disable=broad-except
         # The lease runs out and the next tick claims these runs again.
         log.exception("lms_automations: could not enqueue %d due run(s)", len(run_ids))

@@ -4,6 +4,7 @@ from .events import CustomEventType, Event, LearnerDispatchLock, PeriodicScan
 from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
 from .learners import Learner
+from .retired_learner import RetiredLearner
 from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "MarketingConsent",
     "PeriodicScan",
     "PointsEntry",
+    "RetiredLearner",
     "Run",
     "RunLog",
     "RunWake",

@@ -23,6 +23,7 @@ from ..engine.json_values import MAX_NUMBER
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step
 from ..recording import record_event
+from ..retirement import is_retired
 from . import payloads
 from .authentication import user_authenticators
 from .hmac_auth import SignedSource
@@ -183,6 +184,9 @@ def _learner(reference):
     if len(users) > 1:
         raise exceptions.ValidationError({"user": {field: [
             "more than one learner has this e-mail address; identify the learner by id or username"]}})
+    if is_retired(users[0].pk):  # 404 like an unknown learner, saying why (ADR 0011)
+        raise exceptions.NotFound(f"No learner with {field} {value!r}: that account was retired, and nothing is "
+                                  f"recorded for retired learners.")
     return users[0]
 
 

@@ -23,6 +23,11 @@ DEFAULTS = {
     "RUN_LEASE_SECONDS": 900,
     # Events still undispatched this long after they were recorded are re-enqueued by the tick.
     "OUTBOX_RELAY_AFTER_SECONDS": 120,
+    # Publishing a task (from the learner's request, after the host commits) waits at most this long
+    # for the broker (connect, read, write) and is tried once; after a failure the process publishes
+    # nothing for PUBLISH_PAUSE_SECONDS, and the tick's relay delivers what was not published.
+    "PUBLISH_TIMEOUT_SECONDS": 0.25,
+    "PUBLISH_PAUSE_SECONDS": 30,
     # Outgoing webhooks: private, loopback and link-local addresses are refused unless allowed here.
     "WEBHOOK_ALLOWED_HOSTS": [],
     "WEBHOOK_DENIED_HOSTS": [],

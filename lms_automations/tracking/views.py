@@ -2,6 +2,7 @@
 
 They answer anyone holding a link (mail clients, link scanners): nothing here needs a login, and
 nothing here can fail the e-mail's reader — a broken token still gets the pixel or a plain page.
+Links of a learner the LMS has since retired answer the same way but record nothing (ADR 0011).
 """
 import base64
 import hashlib
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..models import Event, MarketingConsent
 from ..recording import record_event
+from ..retirement import is_retired
 from .tokens import read_token
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,8 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 def _record(event_type, data, key, **extra):
+    if is_retired(data["u"]):
+        return
     record_event(event_type, user_id=data["u"],
                  payload={"user_id": data["u"], "message_id": data["m"], "automation_id": data["a"],
                           "step_id": data["s"], **extra},
@@ -62,6 +66,8 @@ def unsubscribe(request, token):
         return render(request, "lms_automations/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "GET":
         return render(request, "lms_automations/unsubscribe.html", {"done": False})
+    if is_retired(data["u"]):  # nothing is sent to a retired learner any more: nothing to record
+        return render(request, "lms_automations/unsubscribe.html", {"done": True})
     with transaction.atomic():
         consent, created = MarketingConsent.objects.select_for_update().get_or_create(
             user_id=data["u"], defaults={"subscribed": False, "source": "unsubscribe link"})
