@@ -45,6 +45,8 @@ def user_references():
     user_model = get_user_model()
     found = set()
     for model in apps.get_app_config("lms_automations").get_models(include_auto_created=True):
+        if model._meta.proxy:
+            continue  # the rows are its concrete model's (admin's Learner is LearnerEntry)
         for field in model._meta.concrete_fields:
             column = field.column
             if ((field.is_relation and field.related_model is user_model) or column == "user_id"
