@@ -14,7 +14,9 @@ from .models import Event
 
 VENDORS = ("postgresql", "mysql", "sqlite")
 #: Per dialect: the sortable form of the instant ``{x}``, its UTC date, its ISO text, a JSON object
-#: of the ``{pairs}``, and the concatenation / truncation of ``{parts}``.
+#: of the ``{pairs}``, the concatenation / truncation of ``{parts}``, and the clause that keeps the
+#: database from merging the host's query into the insert (merged, its per-enrolment subquery would
+#: run once per reference and per threshold instead of once per enrolment).
 DIALECTS = {
     "postgresql": {
         "sortable": "{x}",
@@ -22,6 +24,7 @@ DIALECTS = {
         "iso": ("to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {x}) "
                 "= {x} THEN '' ELSE to_char({x} AT TIME ZONE 'UTC', '.US') END || '+00:00'"),
         "json": "jsonb_build_object({pairs})",
+        "fence": "OFFSET 0",
         "key": "left({parts}, 255)",
         "join": " || ",
     },
@@ -31,6 +34,7 @@ DIALECTS = {
         "iso": ("CONCAT(DATE_FORMAT({x}, '%%Y-%%m-%%dT%%H:%%i:%%s'), IF(MICROSECOND({x}) = 0, '', "
                 "CONCAT('.', LPAD(MICROSECOND({x}), 6, '0'))), '+00:00')"),
         "json": "JSON_OBJECT({pairs})",
+        "fence": "LIMIT 18446744073709551615",
         "key": "LEFT(CONCAT({parts}), 255)",
         "join": ", ",
     },
@@ -42,6 +46,7 @@ DIALECTS = {
         "iso": ("substr({x}, 1, 10) || 'T' || substr({x}, 12, 8) || CASE WHEN CAST(substr({x}, 21) AS INTEGER) <> 0 "
                 "THEN '.' || substr(substr({x}, 21) || '000000', 1, 6) ELSE '' END || '+00:00'"),
         "json": "json_object({pairs})",
+        "fence": "LIMIT -1 OFFSET 0",
         "key": "substr({parts}, 1, 255)",
         "join": " || ",
     },
@@ -79,7 +84,7 @@ def insert_events(source, windows, *, now, stamp):
     sql = (f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
            f"{connection.ops.quote_name(Event._meta.db_table)} ({columns}) "
            f"SELECT %s, a.user_id, {payload}, %s, %s, {key}, %s, %s, '', 0 "
-           f"FROM ({source_sql}) a CROSS JOIN ({days_table}) t WHERE {' OR '.join(conditions)} "
+           f"FROM ({source_sql} {dialect['fence']}) a CROSS JOIN ({days_table}) t WHERE {' OR '.join(conditions)} "
            f"{connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, None, None) or ''}")
     adapt = connection.ops.adapt_datetimefield_value
     params = ["activity.inactive", adapt(now), Event.SOURCE.scan, adapt(stamp), Event.DISPATCH.pending,
