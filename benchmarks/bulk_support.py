@@ -112,7 +112,10 @@ def row(name, size, value, unit, baseline_name=None, baseline_value=None, statem
         events=None):
     """One line of ``make bench``'s table."""
     ratio = round(value / baseline_value, 3) if baseline_value else None
-    per = (lambda count: round(count / events, 4) if events and count is not None else None)
+
+    def per(count):
+        return round(count / events, 4) if events and count is not None else None
+
     return {"name": name, "size": size, "value": round(value, 3), "unit": unit, "baseline_name": baseline_name,
             "baseline_value": None if baseline_value is None else round(baseline_value, 3), "ratio": ratio,
             "statements_per_event": per(statements), "commits_per_event": per(commits)}

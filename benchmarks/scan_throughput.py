@@ -78,8 +78,8 @@ def measure(enrolments):
           f"insert of {insert_rate:.0f} rows/s), {first_counts['statements']} statements, "
           f"{first_counts['commits']} commits")
     print(f"[{vendor}] next day: {next_day:.2f} s ({again} new), {next_counts['statements']} statements; one read "
-          f"of the host query {read_once:.2f} s; peak RSS {rss_scan:.0f} MB after the first scan, {rss_after:.0f} MB after the next day's (before the "
-          f"scans {rss_before:.0f} MB)")
+          f"of the host query {read_once:.2f} s; peak RSS {rss_scan:.0f} MB after the first scan, "
+          f"{rss_after:.0f} MB after the next day's (before the scans {rss_before:.0f} MB)")
     return [
         bulk_support.row(f"scan first day, events/s [{vendor}]", total, recorded / first, "events/s",
                          "bulk INSERT … SELECT of Event rows", insert_rate, first_counts["statements"],

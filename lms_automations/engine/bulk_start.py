@@ -98,9 +98,10 @@ def standing(automation, user_ids, rules, *, accounts=None, lock=False):
     return startable, refused, {user_id: open_runs[user_id] for user_id in startable if user_id in open_runs}
 
 
-def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None):
+def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, staff_note=""):
     """Start the learners ``user_ids`` (a chunk: thousands at most) whom the entry policy admits;
-    returns an ``Outcome``. Must be called inside a transaction."""
+    returns an ``Outcome``. ``staff_note``: a staff line written first into each new timeline (who
+    asked). Must be called inside a transaction."""
     now = now or timezone.now()
     user_ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
     if not user_ids:
@@ -129,8 +130,10 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None):
         active_run_id=Subquery(Run.objects.filter(automation=automation, user_id=OuterRef("user_id"))
                                .order_by("-pk").values("pk")[:1]))
     RunLog.objects.bulk_create([
-        RunLog(run_id=run.pk, kind=RunLog.KIND.started, message=f"started by {started_by}", step_id="",
-               detail={"event_id": None}, at=now) for run in runs])
+        line for run in runs for line in (
+            [RunLog(run_id=run.pk, kind=RunLog.KIND.staff, message=staff_note, detail={}, at=now)] if staff_note else []
+        ) + [RunLog(run_id=run.pk, kind=RunLog.KIND.started, message=f"started by {started_by}", step_id="",
+                    detail={"event_id": None}, at=now)]])
     RunWake.objects.bulk_create([RunWake(run_id=run.pk, due_at=now, reason=RunWake.REASON.start) for run in runs])
     return Outcome(runs=runs, refused=refused)
 

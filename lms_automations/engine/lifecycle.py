@@ -155,11 +155,7 @@ def start_enrolled_range(automation, after_user_id, upto_user_id, *, by="staff",
         if not user_ids:
             return started, refused
         with transaction.atomic():
-            outcome = bulk_start.start_chunk(automation, user_ids, started_by=by, rules=rules)
-            if staff_note:
-                RunLog.objects.bulk_create([
-                    RunLog(run_id=run.pk, kind=RunLog.KIND.staff, message=staff_note, at=run.started_at, detail={})
-                    for run in outcome.runs])
+            outcome = bulk_start.start_chunk(automation, user_ids, started_by=by, rules=rules, staff_note=staff_note)
         started, refused = started + len(outcome.runs), refused + len(outcome.refused)
         if len(user_ids) < chunk:
             return started, refused
