@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_env  # noqa: F401,E402  (the sandbox settings, DEBUG off, the benchmark database)
+import bench_env  # noqa: F401  (the sandbox settings, DEBUG off, the benchmark database)
 
 COURSES = 10
 DEFAULT_SIZES = [20000, 100000]
