@@ -178,12 +178,13 @@ class SandboxHost(HostBackend):
 
     def enrollment_activity(self, after_user_id=None, upto_user_id=None):
         """A queryset over the sandbox tables (the plugin's database): the scan inserts from it in SQL."""
-        from django.db.models import DateTimeField, F, Max, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
+        from django.db.models import DateTimeField, F, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
         from django.db.models.functions import Cast, Coalesce  # pylint: disable=import-outside-toplevel
 
+        # The last active day: one backward step on the (user, course_key, date) unique index.
         last_day = (
             models.UserActivity.objects.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course__course_key"))
-            .order_by().values("user_id").annotate(last=Max("date")).values("last")
+            .order_by("-date").values("date")[:1]
         )
         return (
             _active_enrollments(None, after_user_id, upto_user_id).order_by()
