@@ -16,6 +16,7 @@ import dataclasses
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake, TestLearner
@@ -106,8 +107,8 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, st
     if not user_ids:
         return Outcome()
     accounts = accounts_of(user_ids)
-    LearnerEntry.objects.bulk_create([LearnerEntry(automation=automation, user_id=user_id)
-                                      for user_id in user_ids if user_id in accounts], ignore_conflicts=True)
+    _insert_select(LearnerEntry, {"automation": automation.pk, "user": "u.id", "entry_count": 0},
+                   f"{_quoted(get_user_model())} u", "u.id", list(accounts), ignore_conflicts=True)
     startable, refused, previous = standing(automation, user_ids, rules, accounts=accounts, lock=True)
     if previous:
         _end_restarted(automation, list(previous.values()), now)
@@ -127,13 +128,41 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, st
     if not run_of:
         return Outcome(refused=refused)
     _enter(automation, run_of, now)
-    RunLog.objects.bulk_create([
-        line for run in runs for line in (
-            [RunLog(run_id=run.pk, kind=RunLog.KIND.staff, message=staff_note, detail={}, at=now)] if staff_note else []
-        ) + [RunLog(run_id=run.pk, kind=RunLog.KIND.started, message=f"started by {started_by}", step_id="",
-                    detail={"event_id": None}, at=now)]])
-    RunWake.objects.bulk_create([RunWake(run_id=run.pk, due_at=now, reason=RunWake.REASON.start) for run in runs])
+    run_ids, source = list(run_of.values()), f"{_quoted(Run)} r"
+    lines = ([(RunLog.KIND.staff, staff_note, {})] if staff_note else []) + [
+        (RunLog.KIND.started, f"started by {started_by}", {"event_id": None})]
+    for kind, message, detail in lines:  # the staff line first: the timeline reads by (at, id)
+        _insert_select(RunLog, {"run": "r.id", "at": now, "step_id": "", "kind": kind, "message": message,
+                                "detail": detail}, source, "r.id", run_ids)
+    _insert_select(RunWake, {"run": "r.id", "due_at": now, "reason": RunWake.REASON.start}, source, "r.id", run_ids)
     return Outcome(runs=runs, refused=refused)
+
+
+def _quoted(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _insert_select(model, values, source, key, ids, *, ignore_conflicts=False):
+    """``INSERT INTO model (…) SELECT … FROM source WHERE key IN (ids)``: one row per id, written by
+    the database rather than built as Python objects. ``values`` maps fields to a column expression
+    of ``source`` (a string naming ``r.`` / ``u.``) or to a constant, passed as a parameter."""
+    if not ids:
+        return
+    columns, selected, params = [], [], []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        columns.append(connection.ops.quote_name(field.column))
+        if isinstance(value, str) and value[:2] in ("r.", "u."):
+            selected.append(value)
+        else:
+            selected.append("%s")
+            params.append(field.get_db_prep_save(value, connection))
+    conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql = (f"{connection.ops.insert_statement(on_conflict=conflict)} {_quoted(model)} ({', '.join(columns)}) "
+           f"SELECT {', '.join(selected)} FROM {source} WHERE {key} IN ({', '.join(str(int(i)) for i in ids)}) "
+           f"{connection.ops.on_conflict_suffix_sql([], conflict, None, None) or ''}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _enter(automation, run_of, now):
