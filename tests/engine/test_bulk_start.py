@@ -189,3 +189,30 @@ def test_start_enrolled_fans_the_ranges_out_to_workers(pool, monkeypatch, settin
     assert RunLog.objects.filter(run__automation=automation, kind=RunLog.KIND.staff,
                                  message="learner started by ada (Django admin)").count() == 40
     assert RunWake.objects.filter(run__automation=automation, reason=RunWake.REASON.start).count() == 40
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_starting_overlapping_chunks_of_a_once_automation_start_each_learner_once(django_user_model):
+    from django.db import connection
+
+    from tests.engine.test_concurrency import in_parallel
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs row locks: run with make test-services")
+    users = django_user_model.objects.bulk_create(django_user_model(username=f"both{i}") for i in range(30))
+    automation = make_automation("once")
+    ids = [user.pk for user in users]
+
+    def start(chunk):
+        def run():
+            with transaction.atomic():
+                bulk_start.start_chunk(automation, chunk, started_by="staff")
+        return run
+
+    def trigger():
+        with transaction.atomic():
+            start_run(automation, ids[15])
+
+    in_parallel([start(ids[:20]), start(ids[10:]), trigger])
+    assert sorted(Run.objects.filter(automation=automation).values_list("user_id", flat=True)) == ids
