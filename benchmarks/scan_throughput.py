@@ -130,6 +130,9 @@ def _seed(learners, now):
             f"{quote(models.Course._meta.db_table)} c WHERE u.id BETWEEN %s AND %s AND u.id %% 3 = 0",
             [(now - datetime.timedelta(days=2)).date(), low, high])
     assert len(courses) == COURSES
+    from django.contrib.auth import get_user_model
+
+    bulk_support.analyze(get_user_model(), models.CourseEnrollment, models.UserActivity)
 
 
 def main():

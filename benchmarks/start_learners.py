@@ -60,6 +60,9 @@ def measure(learners, workers):
             f"INSERT INTO {quote(models.CourseEnrollment._meta.db_table)} (user_id, course_id, mode, is_active, "
             f"created) SELECT u.id, %s, 'audit', TRUE, %s FROM {quote('auth_user')} u WHERE u.id BETWEEN %s AND %s",
             [course.pk, adapt(now), low, high - SAMPLE])
+    from django.contrib.auth import get_user_model
+
+    bulk_support.analyze(get_user_model(), models.CourseEnrollment)
     automation = Automation.objects.create(name="everyone", status=Automation.STATUS.active, scope_courses=[COURSE])
     Step.objects.create(automation=automation, step_id="wait", step_type="wait", kind="duration", params={"days": 1})
     caller_before = bulk_support.peak_rss_mb()
