@@ -1,72 +1,146 @@
-"""The daily inactivity scan over many enrolments: ``python benchmarks/scan_throughput.py [--enrolments N]``.
+"""The daily inactivity scan over many enrolments: ``python benchmarks/scan_throughput.py [--enrolments N ...]``.
 
-Prints figures and ratios (never asserts): enrolments read per second, the events recorded, and the
-Python memory the scan's streaming keeps at its peak (tracemalloc), against the sandbox host on its
-own database (``DATABASE_URL`` for MariaDB/PostgreSQL). Dispatch of the recorded events is not part
-of the figure (no broker): the scan's own work is.
+Prints figures and ratios (never asserts), against the sandbox host on its own database
+(``DATABASE_URL`` for MariaDB/PostgreSQL): the first scan of a site (two thirds of its learners
+quiet for 40 days: three threshold events each), set beside the database's own rate of inserting
+as many Event rows in one ``INSERT … SELECT``; the next day's scan (the same streaks, nothing new),
+set beside one read of the host's enrolment query; statements and commits per event; the peak
+resident memory of the process. Dispatch of the recorded events is not part of the figure (no
+broker): the scan's own work is. ``results(options)`` gives the same as rows for ``make bench``.
 """
 import argparse
 import datetime
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_env  # noqa: F401  (the sandbox settings, DEBUG off, the benchmark database)
 
+COURSES = 10
+DEFAULT_SIZES = [20000, 100000]
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enrolments", type=int, default=20000)
-    args = parser.parse_args()
 
+def results(options=None):
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
+    import bulk_support  # pylint: disable=import-outside-toplevel
+
+    rows = []
+    for size in bulk_support.sizes(options, "enrolments", DEFAULT_SIZES):
+        rows += measure(size)
+    return rows
+
+
+def measure(enrolments):
+    """Seed ``enrolments`` (learners × 10 courses), scan twice, and return the table's rows."""
+    import bulk_support  # pylint: disable=import-outside-toplevel
+    from django.db import connection
     from django.utils import timezone
 
-    from lms_automations import recording
+    from lms_automations import recording, scans
     from lms_automations.models import Automation, Event, Trigger
-    from lms_automations.scans import scan_inactivity
+    from sandbox.lms.host_backend import SandboxHost
+
+    bulk_support.fresh_database()
+    handed = recording.hand_over
+    recording.hand_over = lambda *args: None  # no broker here: measure the scan, not the dispatch
+    try:
+        automation = Automation.objects.create(name="quiet learners", status=Automation.STATUS.active)
+        Trigger.objects.create(automation=automation, position=0, event_type="activity.inactive")
+        now = timezone.now()
+        _seed(enrolments // COURSES, now)
+        total = SandboxHost().enrollment_activity().count()
+        thresholds = [7, 14, 30]
+        rss_before = bulk_support.peak_rss_mb()
+        with bulk_support.counting() as first_counts:
+            started = time.perf_counter()
+            recorded = scans.scan_inactivity(now, thresholds)
+            first = time.perf_counter() - started
+        rss_scan = bulk_support.peak_rss_mb()
+        insert_rate = bulk_support.bulk_insert_rate(recorded)
+        with bulk_support.counting() as next_counts:
+            started = time.perf_counter()
+            again = scans.scan_inactivity(now + datetime.timedelta(hours=24), thresholds)
+            next_day = time.perf_counter() - started
+        read_once = _read_host_query_once()
+        rss_after = bulk_support.peak_rss_mb()
+        stored = Event.objects.filter(event_type="activity.inactive").count()
+    finally:
+        recording.hand_over = handed
+    vendor = connection.vendor
+    print(f"[{vendor}] first scan: {total} enrolments in {first:.2f} s ({total / first:.0f} enrolments/s), "
+          f"{recorded} events ({stored} stored; {recorded / first:.0f} events/s against the database's bulk "
+          f"insert of {insert_rate:.0f} rows/s), {first_counts['statements']} statements, "
+          f"{first_counts['commits']} commits")
+    print(f"[{vendor}] next day: {next_day:.2f} s ({again} new), {next_counts['statements']} statements; one read "
+          f"of the host query {read_once:.2f} s; peak RSS {rss_scan:.0f} MB after the first scan, "
+          f"{rss_after:.0f} MB after the next day's (before the scans {rss_before:.0f} MB)")
+    return [
+        bulk_support.row(f"scan first day, events/s [{vendor}]", total, recorded / first, "events/s",
+                         "bulk INSERT … SELECT of Event rows", insert_rate, first_counts["statements"],
+                         first_counts["commits"], recorded),
+        bulk_support.row(f"scan first day, duration [{vendor}]", total, first, "s"),
+        bulk_support.row(f"scan next day, duration [{vendor}]", total, next_day, "s",
+                         "one read of the host's enrolment query (s)", read_once),
+        bulk_support.row(f"scan peak RSS of the process [{vendor}]", total, rss_after, "MB",
+                         "peak RSS before the scans (MB)", rss_before),
+    ]
+
+
+def _read_host_query_once():
+    """Seconds to evaluate the host's enrolment query once over the whole site, last activity
+    included (what any scan must at least read), counted in the database."""
+    from django.db import connection
+
+    from lms_automations.inactivity_sql import DIALECTS
+    from sandbox.lms.host_backend import SandboxHost
+
+    sql, params = SandboxHost().enrollment_activity().query.get_compiler(connection=connection).as_sql()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} {DIALECTS[connection.vendor]['fence']}) a "
+                       f"WHERE a.last_activity_at IS NOT NULL", params)
+        cursor.fetchone()
+    return time.perf_counter() - started
+
+
+def _seed(learners, now):
+    """``learners`` × 10 active enrolments made 40 days ago; every third learner active two days ago."""
+    import bulk_support  # pylint: disable=import-outside-toplevel
+    from django.db import connection
+
     from sandbox.lms import models
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    recording.hand_over = lambda *args: None  # no broker here: measure the scan, not the dispatch
-    automation = Automation.objects.create(name="quiet learners", status=Automation.STATUS.active)
-    Trigger.objects.create(automation=automation, position=0, event_type="activity.inactive")
-
-    now = timezone.now()
     courses = [models.Course.objects.create(course_key=f"course-v1:Bench+C{i}+2026", display_name=f"C{i}",
-                                            org="Bench") for i in range(10)]
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"scan{i}") for i in range(args.enrolments // len(courses)))
-    models.CourseEnrollment.objects.bulk_create(
-        (models.CourseEnrollment(user=user, course=course, is_active=True) for user in users for course in courses),
-        batch_size=5000)
-    models.CourseEnrollment.objects.update(created=now - datetime.timedelta(days=40))
-    # A third of them were active recently; the rest have been quiet for 40 days.
-    models.UserActivity.objects.bulk_create(
-        (models.UserActivity(user=user, course_key=course.course_key, date=(now - datetime.timedelta(days=2)).date())
-         for index, user in enumerate(users) if index % 3 == 0 for course in courses), batch_size=5000)
-    total = models.CourseEnrollment.objects.count()
+                                            org="Bench") for i in range(COURSES)]
+    low, high = bulk_support.seed_learners(learners, "scan", now)
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(models.CourseEnrollment._meta.db_table)} (user_id, course_id, mode, is_active, "
+            f"created) SELECT u.id, c.id, 'audit', TRUE, %s FROM {quote('auth_user')} u CROSS JOIN "
+            f"{quote(models.Course._meta.db_table)} c WHERE u.id BETWEEN %s AND %s",
+            [adapt(now - datetime.timedelta(days=40)), low, high])
+        cursor.execute(
+            f"INSERT INTO {quote(models.UserActivity._meta.db_table)} (user_id, course_key, date) "
+            f"SELECT u.id, c.course_key, %s FROM {quote('auth_user')} u CROSS JOIN "
+            f"{quote(models.Course._meta.db_table)} c WHERE u.id BETWEEN %s AND %s AND u.id %% 3 = 0",
+            [(now - datetime.timedelta(days=2)).date(), low, high])
+    assert len(courses) == COURSES
+    from django.contrib.auth import get_user_model
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    recorded = scan_inactivity(now)
-    elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    events = Event.objects.filter(event_type="activity.inactive").count()
-    print(f"first scan: {total} enrolments in {elapsed:.2f} s = {total / elapsed:.0f} enrolments/s; "
-          f"{recorded} new threshold event(s) ({events} stored); peak Python memory {peak / 2**20:.1f} MiB")
-    started = time.perf_counter()
-    again = scan_inactivity(now + datetime.timedelta(hours=24))
-    elapsed = time.perf_counter() - started
-    print(f"next day's scan (the same streaks): {total / elapsed:.0f} enrolments/s, {again} new event(s)")
+    bulk_support.analyze(get_user_model(), models.CourseEnrollment, models.UserActivity)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enrolments", type=int, nargs="+", default=DEFAULT_SIZES)
+    args = parser.parse_args()
+    for line in results(args):
+        print(line)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from .retirement import is_retired
 
 __all__ = [
     "InvalidAutomation", "activate", "advance_waiting", "cancel", "deactivate", "delete", "emit", "explain",
-    "export_automation", "import_automation", "preview_start", "process_due", "replay", "start_learners",
-    "update_automation",
+    "export_automation", "import_automation", "preview_start", "process_due", "replay", "start_enrolled",
+    "start_learners", "update_automation",
 ]
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,33 @@ def start_learners(automation, users, *, in_background=False):
     if in_background:
         hand_to_workers([run.pk for run in runs])
     return runs
+
+
+def start_enrolled(automation, *, by="staff", staff_note="", in_background=True):
+    """Start every learner enrolled in the automation's scope courses (the admin's "everyone
+    enrolled"), under the admin's rules: learners already in the flow, inactive accounts and, in
+    testing, learners who are not test learners are skipped; "once per learner" holds.
+
+    The learners are read in id ranges, never as one list: ``in_background`` hands a single task to
+    the workers, which splits the site into ranges and starts each range in sets (one task per
+    range); otherwise every range starts in this process (scripts, tests) and ``(started, skipped)``
+    is returned. The runs are left due: the tick advances them."""
+    if not automation.scope_courses:
+        raise ValueError("the automation names no course in its scope (organisations cannot be listed)")
+    requested_at = timezone.now()
+    if in_background:
+        from .conf import get_setting  # pylint: disable=import-outside-toplevel
+        from .tasks import start_learner_range  # pylint: disable=import-outside-toplevel
+
+        start_learner_range.apply_async(args=[automation.pk, None, None, by, staff_note, requested_at.isoformat()],
+                                        kwargs={"plan": True}, queue=get_setting("CELERY_QUEUE"))
+        return None
+    started = skipped = 0
+    for after, upto in lifecycle.plan_enrolled_ranges(automation):
+        done, refused = lifecycle.start_enrolled_range(automation, after, upto, by=by, staff_note=staff_note,
+                                                       requested_at=requested_at)
+        started, skipped = started + done, skipped + refused
+    return started, skipped
 
 
 def preview_start(automation, users):

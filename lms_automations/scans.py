@@ -3,25 +3,35 @@ course-date waits whose course dates moved (``course_date_refresh``) and retenti
 (``retention.purge_expired``).
 
 Inactivity: for every active enrolment, the days since the learner's last activity in the course
-(or since enrolling) are compared with ``INACTIVITY_DAYS``. The event's idempotency key holds the
-date of that last activity, so ``activity.inactive`` fires once per streak per threshold however
-often the scan runs; activity starts a new streak.
+(or since enrolling) are compared with each threshold (``INACTIVITY_DAYS``). The event's
+idempotency key holds the date of that last activity, so ``activity.inactive`` fires once per
+streak per threshold however often the scan runs; activity starts a new streak.
+
+The scan is set-based (ADR 0014): it walks the enrolments in learner-id ranges of about
+``SCAN_BATCH`` enrolments, and writes each range's new events with one statement — an
+``INSERT … SELECT`` over the host's query where the host's tables share the database
+(``inactivity_sql``), else one bulk insert of the rows the host streams. Each threshold keeps a
+watermark (a ``PeriodicScan`` row ``inactivity:<days>``: every streak that had reached the
+threshold by then has its event), so a day's scan only looks at streaks that reached a threshold
+since the last complete scan; the idempotency key still guards against any overlap.
 """
 import datetime
-import itertools
 import logging
 
 from django.db import transaction
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
 
+from . import recording
 from .conf import get_setting
 from .host import get_host
 from .models import Event, PeriodicScan
-from .recording import record_events
 
 log = logging.getLogger(__name__)
 SCAN_INTERVAL = datetime.timedelta(days=1)
-#: Enrolments whose events one transaction records.
-SCAN_BATCH = 1000
+#: Enrolments whose events one statement (and one transaction) records.
+SCAN_BATCH = 50000
+EVENT_TYPE = "activity.inactive"
 
 
 def run_due_scans(now):
@@ -65,36 +75,97 @@ def anyone_listens(event_type):
                 or Run.objects.filter(status__in=Run.OPEN_STATUSES, awaited_event_type=event_type).exists())
 
 
-def scan_inactivity(now):
-    """Record ``activity.inactive`` for every threshold a learner's quiet streak has reached.
+def scan_inactivity(now, thresholds=None, *, batch=None):
+    """Record ``activity.inactive`` for every threshold a learner's quiet streak has reached;
+    returns how many events were new. ``thresholds`` (days) default to ``INACTIVITY_DAYS``.
 
     Skipped when no automation listens: reading every enrolment of a large site daily, and recording
     events nobody reads, costs more than it tells."""
-    if not anyone_listens("activity.inactive"):
+    if not anyone_listens(EVENT_TYPE):
         log.info("lms_automations: no automation listens to activity.inactive; inactivity scan skipped")
         return 0
-    thresholds = sorted(get_setting("INACTIVITY_DAYS"))
-    recorded = 0
-    readings = iter(get_host().active_enrollment_activity())
+    thresholds = sorted({int(days) for days in (thresholds or get_setting("INACTIVITY_DAYS"))})
+    windows = streak_windows(thresholds, now)
+    host, batch, recorded, after = get_host(), batch or SCAN_BATCH, 0, None
     while True:
-        batch = list(itertools.islice(readings, SCAN_BATCH))
-        if not batch:
+        upto = host.enrollment_user_id_bound(after, batch)
+        recorded += _scan_range(host.enrollment_activity(after, upto), windows, now, (after, upto))
+        if upto is None:
             break
-        with transaction.atomic():  # each batch's new events are handed to the engine when it commits
-            events = [event for user_id, course_key, last_activity in batch
-                      for event in _threshold_events(user_id, course_key, last_activity, thresholds, now)]
-            recorded += len(record_events(events))
+        after = upto
+    # Only a scan that went through every range moves the watermarks on.
+    for days in thresholds:
+        PeriodicScan.objects.update_or_create(name=f"inactivity:{days}", defaults={"last_run_at": now})
     log.info("lms_automations: inactivity scan recorded %d new quiet streak threshold(s)", recorded)
     return recorded
 
 
-def _threshold_events(user_id, course_key, last_activity, thresholds, now):
-    """One ``activity.inactive`` per threshold the quiet streak has reached, keyed on the streak."""
-    days = (now - last_activity).days
-    return [
-        {"event_type": "activity.inactive", "user_id": user_id, "occurred_at": now, "source": Event.SOURCE.scan,
-         "payload": {"user_id": user_id, "course_key": course_key, "days": threshold,
-                     "last_activity_at": last_activity.isoformat()},
-         "idempotency_key": f"inactive:{user_id}:{course_key}:{threshold}:{last_activity.date().isoformat()}"}
-        for threshold in thresholds if days >= threshold
-    ]
+def streak_windows(thresholds, now):
+    """``[(days, after, upto)]``: a streak whose last activity lies in ``(after, upto]`` reached
+    ``days`` since the last complete scan (``after`` None: the threshold was never scanned)."""
+    marks = dict(PeriodicScan.objects.filter(name__in=[f"inactivity:{days}" for days in thresholds])
+                 .values_list("name", "last_run_at"))
+    windows = []
+    for days in thresholds:
+        mark = marks.get(f"inactivity:{days}")
+        span = datetime.timedelta(days=days)
+        if mark is None or mark < now:
+            windows.append((days, mark - span if mark else None, now - span))
+    return windows
+
+
+def _scan_range(source, windows, now, user_range):
+    """Write one learner-id range's new events in one transaction; hand them over after it commits."""
+    if not windows:
+        return 0
+    from . import inactivity_sql  # pylint: disable=import-outside-toplevel
+
+    stamp = timezone.now()
+    with transaction.atomic():
+        if isinstance(source, QuerySet) and inactivity_sql.supported():
+            inactivity_sql.insert_events(source, windows, now=now, stamp=stamp)
+        else:
+            Event.objects.bulk_create(_streamed_events(source, windows, now, stamp), ignore_conflicts=True,
+                                      batch_size=5000)
+        return _hand_over_new(stamp, user_range)
+
+
+def _streamed_events(rows, windows, now, stamp):
+    """The new events of rows the host streamed (an iterable of tuples, or a queryset's dicts)."""
+    events = []
+    for row in rows:
+        user_id, course_key, last = (row["user_id"], row["course_key"], row["last_activity_at"]) \
+            if isinstance(row, dict) else row
+        for days, after, upto in windows:
+            if last <= upto and (after is None or last > after):
+                events.append(Event(
+                    event_type=EVENT_TYPE, user_id=user_id, occurred_at=now, source=Event.SOURCE.scan,
+                    recorded_at=stamp, idempotency_key=streak_key(user_id, course_key, days, last),
+                    payload={"user_id": user_id, "course_key": str(course_key), "days": days,
+                             "last_activity_at": last.isoformat()}))
+    return events
+
+
+def streak_key(user_id, course_key, days, last_activity):
+    """The idempotency key of one streak's threshold (``inactivity_sql`` writes the same)."""
+    return f"inactive:{user_id}:{course_key}:{days}:{last_activity.date().isoformat()}"[:255]
+
+
+def _hand_over_new(stamp, user_range):
+    """Hand the range's new events to the engine once its transaction commits: one hand-over per
+    learner (its dispatch takes all of that learner's new events); returns how many are new."""
+    after, upto = user_range
+    new = Event.objects.filter(recorded_at__gte=stamp, event_type=EVENT_TYPE, source=Event.SOURCE.scan,
+                               dispatched_at__isnull=True)
+    if after is not None:
+        new = new.filter(user_id__gt=after)
+    if upto is not None:
+        new = new.filter(user_id__lte=upto)
+    learners = list(new.order_by().values("user_id").annotate(key=Min("idempotency_key"), count=Count("id")))
+
+    def hand_all():
+        for learner in learners:
+            recording.hand_over(learner["key"], EVENT_TYPE, learner["user_id"])
+
+    transaction.on_commit(hand_all)
+    return sum(learner["count"] for learner in learners)

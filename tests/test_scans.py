@@ -74,10 +74,10 @@ def test_the_win_back_example_starts_from_the_real_scan(learners, listening, dja
 def test_nobody_listening_means_no_scan(learners, monkeypatch, django_capture_on_commit_callbacks):
     from sandbox.lms.host_backend import SandboxHost
 
-    def unread(self):
+    def unread(self, *args):
         raise AssertionError("the host's enrolments were read although no automation listens")
 
-    monkeypatch.setattr(SandboxHost, "active_enrollment_activity", unread)
+    monkeypatch.setattr(SandboxHost, "enrollment_activity", unread)
     with at(30), django_capture_on_commit_callbacks(execute=True):
         assert run_tick().scanned == 0
     assert not Event.objects.filter(event_type="activity.inactive").exists()

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from .. import api, authority
@@ -73,30 +74,13 @@ class AutomationStaffActionsMixin:
         if not form.is_bound or not form.is_valid():
             return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
                                form=form)
-        everyone = form.cleaned_data["everyone"]
-        if everyone:
-            try:
-                identifiers = staff_actions.everyone_enrolled(automation)
-            except ValueError as refusal:
-                form.add_error("everyone", str(refusal).capitalize() + ".")
-                return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
-                                   form=form)
-            if len(identifiers) > staff_actions.MAX_EVERYONE:
-                form.add_error("everyone", f"{len(identifiers)} learners are enrolled: more than "
-                                           f"{staff_actions.MAX_EVERYONE} at once; ask an operator to start them.")
-                return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
-                                   form=form)
-        else:
-            identifiers = form.cleaned_data["learners"]
-        selection = staff_actions.select_learners(automation, identifiers, request.user, enrolled_known=everyone)
+        if form.cleaned_data["everyone"]:
+            return self._start_everyone(request, automation, form)
+        identifiers = form.cleaned_data["learners"]
+        selection = staff_actions.select_learners(automation, identifiers, request.user)
         if "confirm" not in request.POST or not selection.starting:
-            return render_page(self, request, "start_learners_preview.html", title="Start learners: preview",
-                               obj=automation, selection=selection, everyone=everyone,
-                               shown=selection.starting[:PREVIEW_ROWS],
-                               hidden_count=max(0, len(selection.starting) - PREVIEW_ROWS),
-                               skipped_shown=selection.skipped[:PREVIEW_ROWS],
-                               skipped_hidden=max(0, len(selection.skipped) - PREVIEW_ROWS),
-                               learners="" if everyone else "\n".join(identifiers))
+            return self._start_preview(request, automation, selection, everyone=False,
+                                       learners="\n".join(identifiers))
         started, refused = staff_actions.start_selected(automation, selection, request.user)
         skipped = selection.skipped + [(identifier, REFUSED) for identifier in refused]
         message = f"{plural(len(started), 'learner')} started in “{automation}”"
@@ -105,6 +89,38 @@ class AutomationStaffActionsMixin:
         self.log_change(request, automation, message)
         self.message_user(request, message + ".", messages.SUCCESS if started else messages.WARNING)
         return redirect(change_url(automation))
+
+    def _start_everyone(self, request, automation, form):
+        """Everyone enrolled: a preview counted page by page; the start handed to workers in id ranges."""
+        if "confirm" not in request.POST:
+            try:
+                preview = staff_actions.preview_enrolled(automation, PREVIEW_ROWS)
+            except ValueError as refusal:
+                form.add_error("everyone", str(refusal).capitalize() + ".")
+                return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
+                                   form=form)
+            return self._start_preview(request, automation, preview, everyone=True, learners="")
+        try:
+            staff_actions.start_everyone(automation, request.user)
+        except ValueError as refusal:
+            form.add_error("everyone", str(refusal).capitalize() + ".")
+            return render_page(self, request, "start_learners.html", title="Start learners", obj=automation,
+                               form=form)
+        message = gettext("Everyone enrolled in the courses of “%(automation)s” is being started by background "
+                          "workers; learners the preview listed as skipped are left out.") % {
+            "automation": automation}
+        self.log_change(request, automation, message)
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(change_url(automation))
+
+    def _start_preview(self, request, automation, selection, *, everyone, learners):
+        return render_page(self, request, "start_learners_preview.html", title="Start learners: preview",
+                           obj=automation, selection=selection, everyone=everyone,
+                           shown=selection.starting[:PREVIEW_ROWS],
+                           hidden_count=max(0, selection.starting_count - PREVIEW_ROWS),
+                           skipped_shown=selection.skipped[:PREVIEW_ROWS],
+                           skipped_hidden=max(0, selection.skipped_count - PREVIEW_ROWS),
+                           learners=learners)
 
     # --- advance waiting learners ---------------------------------------------------------------
     def advance_waiting_view(self, request, object_id):

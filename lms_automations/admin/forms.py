@@ -1,13 +1,15 @@
 """Forms of the staff actions (start learners, advance waiting learners, replay, delete)."""
 from django import forms
+from django.utils.translation import gettext_lazy
 
-from .staff_actions import MAX_EVERYONE, MAX_LEARNERS, split_identifiers
+from .staff_actions import MAX_LEARNERS, split_identifiers
 
 
 class StartLearnersForm(forms.Form):
     everyone = forms.BooleanField(
         required=False, label="Everyone enrolled",
-        help_text=f"Every learner actively enrolled in the automation's scope courses (at most {MAX_EVERYONE}).")
+        help_text=gettext_lazy("Every learner actively enrolled in the automation's scope courses, however many: "
+                               "the preview counts them, and background workers start them in batches."))
     learners = forms.CharField(
         label="Learners", required=False,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 60, "placeholder": "ada\ngrace@example.com"}),

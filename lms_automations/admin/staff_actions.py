@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .. import api
 from ..authority import changeable_automation_ids, org_of, visible_automation_ids
+from ..engine import bulk_start
 from ..engine.flow import flow_step_ids, get_step, next_step_id
 from ..host import get_host
 from ..models import Automation, LearnerEntry, Run, RunLog, Step, TestLearner
@@ -24,8 +25,8 @@ from .scoping import sees_everything
 #: once); more are handed to Celery workers, as the tick does, so the request stays short.
 IN_REQUEST_LIMIT = 20
 MAX_LEARNERS = 1000  # learners listed on one start page
-#: Everyone enrolled in the scope courses, at most (larger audiences: an operator script with the api).
-MAX_EVERYONE = 20000
+#: Enrolled learners read per page by the "everyone enrolled" preview.
+PREVIEW_PAGE = 5000
 LISTED_IN_MESSAGES = 10
 REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
 
@@ -103,6 +104,14 @@ class LearnerSelection:
     starting: list = dataclasses.field(default_factory=list)   # [(identifier, user)]
     skipped: list = dataclasses.field(default_factory=list)    # [(identifier, reason)]
 
+    @property
+    def starting_count(self):
+        return len(self.starting)
+
+    @property
+    def skipped_count(self):
+        return len(self.skipped)
+
     def skipped_summary(self):
         return listed(f"{identifier} ({reason})" for identifier, reason in self.skipped)
 
@@ -112,17 +121,57 @@ def split_identifiers(text):
     return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
 
 
-def everyone_enrolled(automation):
-    """Usernames of every learner actively enrolled in the automation's scope courses (in id order),
-    or raises ValueError when the automation names no course."""
+@dataclasses.dataclass
+class EnrolledPreview:
+    """The preview of "everyone enrolled": counts of who starts and who is skipped, and only the
+    first rows of each (``rows``) — read page by page, never one list of every learner."""
+
+    starting: list = dataclasses.field(default_factory=list)   # [(username, user)], the first rows
+    skipped: list = dataclasses.field(default_factory=list)    # [(username, reason)], the first rows
+    starting_count: int = 0
+    skipped_count: int = 0
+
+    def skipped_summary(self):
+        return listed(f"{identifier} ({reason})" for identifier, reason in self.skipped)
+
+
+#: The admin's words for ``bulk_start``'s reasons.
+REASONS = {bulk_start.UNKNOWN: UNKNOWN, bulk_start.INACTIVE: INACTIVE, bulk_start.ALREADY_IN: ALREADY_IN,
+           bulk_start.ONCE: ONCE, bulk_start.NOT_TESTER: NOT_TESTER}
+
+
+def preview_enrolled(automation, rows):
+    """Who of everyone actively enrolled in the automation's scope courses a start would put in the
+    flow (``EnrolledPreview``), or raises ValueError when the automation names no course. Pages of
+    ``PREVIEW_PAGE`` learners, each read in a fixed number of statements."""
     if not automation.scope_courses:
         raise ValueError("the automation names no course in its scope (organisations cannot be listed): "
                          "list the learners instead")
-    user_ids = sorted(get_host().enrolled_user_ids(automation.scope_courses))
-    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("pk").values_list("username", flat=True))
+    preview, rules, after = EnrolledPreview(), bulk_start.Rules.for_staff(automation), None
+    while True:
+        user_ids = get_host().enrolled_user_ids_between(automation.scope_courses, after, limit=PREVIEW_PAGE)
+        if not user_ids:
+            return preview
+        startable, refused, _open = bulk_start.standing(automation, user_ids, rules)
+        preview.starting_count += len(startable)
+        preview.skipped_count += len(refused)
+        show_starting = startable[:max(0, rows - len(preview.starting))]
+        show_skipped = [user_id for user_id in user_ids if user_id in refused][:max(0, rows - len(preview.skipped))]
+        users = get_user_model().objects.in_bulk(show_starting + show_skipped) if show_starting or show_skipped else {}
+        preview.starting += [(users[user_id].username, users[user_id]) for user_id in show_starting]
+        preview.skipped += [(users[user_id].username if user_id in users else str(user_id), REASONS[refused[user_id]])
+                            for user_id in show_skipped]
+        after = user_ids[-1]
 
 
-def select_learners(automation, identifiers, staff_user=None, *, enrolled_known=False):
+def start_everyone(automation, staff_user):
+    """Hand the start of everyone enrolled to the workers (``api.start_enrolled``): ranges of
+    learners, each started in sets; the request returns at once."""
+    note = f"learner started by {actor(staff_user)}"
+    return api.start_enrolled(automation, by="staff", staff_note=note)
+
+
+def select_learners(automation, identifiers, staff_user=None):
     """Sort the listed learners into those a staff start would put in the flow and those it skips.
 
     A staff start bypasses the time-based entry rules (the 60 s guard, once per period) but not
@@ -130,7 +179,7 @@ def select_learners(automation, identifiers, staff_user=None, *, enrolled_known=
     (replay their run to send them through again); in ``testing`` only test learners start.
     """
     users = _users_by_identifier(identifiers)
-    if staff_user is not None and not enrolled_known and not sees_everything(staff_user):
+    if staff_user is not None and not sees_everything(staff_user):
         theirs = _enrolled_in_scope(automation, {user.pk for user in users.values() if user is not None})
         users = {key: user if user is not None and user.pk in theirs else None for key, user in users.items()}
     unknown = UNKNOWN if staff_user is None or sees_everything(staff_user) else NOT_THEIR_LEARNER

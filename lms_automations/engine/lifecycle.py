@@ -4,14 +4,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..exceptions import InvalidAutomation
+from ..host import get_host
 from ..models import Automation, Run, RunLog, RunWake, Step
+from . import bulk_start
 from .definition import dump_document
 from .flow import get_step, next_step_id
-from .runs import ENDED_STATUSES, add_log, end_run, schedule_wake, start_run
+from .runs import ENDED_STATUSES, add_log, end_run, schedule_wake
 from .stepping import advance_run, claim_run
 from .validation import validate_document
 
 REPLAYABLE = (Run.STATUS.pending, Run.STATUS.fulfilled, Run.STATUS.failed)
+#: Learners started in one transaction (a bulk start's chunk).
+CHUNK = 1000
+#: Enrolled learners in one range handed to a worker (``tasks.start_learner_range``).
+RANGE = 5000
 
 
 def set_status(automation, status, *, actor=None):
@@ -118,22 +124,61 @@ def preview_start(automation, users):
 def start_learners(automation, users, *, by="staff", advance=True):
     """Put chosen learners into an automation now (no backfill of past events); returns the runs.
 
-    With ``advance`` their first steps run here; without, the runs are left due now for the caller
-    to hand to workers."""
-    if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
-        raise ValueError("activate the automation (or set it to testing) before starting learners")
+    Started in sets (``bulk_start``), a transaction per chunk. With ``advance`` their first steps
+    run here; without, the runs are left due now for the caller to hand to workers."""
+    _check_startable(automation)
+    user_ids = [getattr(user, "pk", user) for user in users]
     runs = []
-    for user in users:
+    for start in range(0, len(user_ids), CHUNK):
         with transaction.atomic():
-            run, _reason = start_run(automation, getattr(user, "pk", user), started_by=by,
-                                     is_test=automation.status == Automation.STATUS.testing)
-        if run is not None:
-            runs.append(run)
+            runs += bulk_start.start_chunk(automation, user_ids[start:start + CHUNK], started_by=by).runs
     for run in runs if advance else ():
         claimed = claim_run(run.pk)
         if claimed is not None:
             advance_run(claimed)
     return runs
+
+
+def start_enrolled_range(automation, after_user_id, upto_user_id, *, by="staff", staff_note="", requested_at=None,
+                         chunk=None):
+    """Start the learners enrolled in the automation's scope courses whose ids lie in
+    ``(after_user_id, upto_user_id]``, under the admin's rules (``bulk_start.Rules.for_staff``;
+    learners who entered since ``requested_at`` are already in), one page of ``chunk`` learners per
+    transaction; the runs are left due for the tick. Returns
+    ``(started, refused)`` counts. Enrolment is read when the chunk starts, not when it was planned:
+    a learner who left the course meanwhile is not started."""
+    _check_startable(automation)
+    rules, host, chunk = bulk_start.Rules.for_staff(automation, requested_at), get_host(), chunk or CHUNK
+    started = refused = 0
+    after = after_user_id
+    while True:
+        user_ids = host.enrolled_user_ids_between(automation.scope_courses, after, upto_user_id, limit=chunk)
+        if not user_ids:
+            return started, refused
+        with transaction.atomic():
+            outcome = bulk_start.start_chunk(automation, user_ids, started_by=by, rules=rules, staff_note=staff_note)
+        started, refused = started + len(outcome.runs), refused + len(outcome.refused)
+        if len(user_ids) < chunk:
+            return started, refused
+        after = user_ids[-1]
+
+
+def plan_enrolled_ranges(automation, *, size=None, after_user_id=None):
+    """Yield ``(after, upto]`` learner-id ranges of about ``size`` enrolled learners each, covering
+    every learner enrolled in the automation's scope courses once (keyset pages: flat memory)."""
+    host, size = get_host(), size or RANGE
+    after = after_user_id
+    while True:
+        upto = host.enrollment_user_id_bound(after, size, course_keys=automation.scope_courses)
+        yield after, upto
+        if upto is None:
+            return
+        after = upto
+
+
+def _check_startable(automation):
+    if automation.status not in (Automation.STATUS.active, Automation.STATUS.testing):
+        raise ValueError("activate the automation (or set it to testing) before starting learners")
 
 
 def explain(run):

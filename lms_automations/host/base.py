@@ -57,6 +57,18 @@ class HostBackend:
         """Ids of the learners actively enrolled in any of ``course_keys`` (staff's bulk start)."""
         self._missing("list a course's learners")
 
+    def enrollment_user_id_bound(self, after_user_id, count, course_keys=None):
+        """Keyset pagination over active enrolments (of ``course_keys``, else every course) in learner
+        id order: the id of the learner holding the ``count``-th such enrolment after learner
+        ``after_user_id`` (None: from the first), or None when fewer remain. The range
+        ``(after_user_id, bound]`` never splits a learner's enrolments."""
+        self._missing("page through enrolments")
+
+    def enrolled_user_ids_between(self, course_keys, after_user_id=None, upto_user_id=None, limit=None):
+        """Ids of learners actively enrolled in any of ``course_keys`` with ids in
+        ``(after_user_id, upto_user_id]``, ascending, at most ``limit``: one page of a bulk start."""
+        self._missing("list a course's learners")
+
     def active_course_keys(self, user_id):
         """Keys of the courses the learner is actively enrolled in."""
         self._missing("list a learner's enrolments")
@@ -88,9 +100,14 @@ class HostBackend:
     def last_activity(self, user_id, course_key):
         self._missing("read learner activity")
 
-    def active_enrollment_activity(self):
-        """Every active enrolment as ``(user_id, course_key, last_activity_at or enrolled_at)``, read in
-        one set-based query (the daily inactivity scan)."""
+    def enrollment_activity(self, after_user_id=None, upto_user_id=None):
+        """The active enrolments of learners with ids in ``(after_user_id, upto_user_id]`` (None: no
+        bound) with the instant the learner was last active in the course, else enrolled — for the
+        daily inactivity scan, which asks one range of learners at a time. Either a ``QuerySet`` over
+        the plugin's database whose ``values()`` rows are ``user_id``, ``course_key`` (text) and
+        ``last_activity_at`` (the scan inserts from it in one ``INSERT … SELECT``), or an iterable of
+        ``(user_id, course_key, last_activity_at)`` tuples streamed from a cursor (the scan writes them
+        in one bulk insert)."""
         self._missing("list learner activity")
 
     def get_grade(self, user_id, course_key):

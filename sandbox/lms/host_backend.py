@@ -26,6 +26,18 @@ def _user(user_id):
         raise PermanentError(f"there is no learner with id {user_id}") from None
 
 
+def _active_enrollments(course_keys=None, after_user_id=None, upto_user_id=None):
+    """Active enrolments (of ``course_keys``, else every course) of learners with ids in (after, upto]."""
+    rows = models.CourseEnrollment.objects.filter(is_active=True)
+    if course_keys is not None:
+        rows = rows.filter(course__course_key__in=[str(key) for key in course_keys])
+    if after_user_id is not None:
+        rows = rows.filter(user_id__gt=after_user_id)
+    if upto_user_id is not None:
+        rows = rows.filter(user_id__lte=upto_user_id)
+    return rows
+
+
 def _course(course_key):
     try:
         return services.get_course(course_key)
@@ -155,22 +167,35 @@ class SandboxHost(HostBackend):
         last = rows.order_by("-date").values_list("date", flat=True).first()
         return None if last is None else datetime.datetime.combine(last, datetime.time(), tzinfo=datetime.UTC)
 
-    def active_enrollment_activity(self):
-        from django.db.models import Max, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
+    def enrollment_user_id_bound(self, after_user_id, count, course_keys=None):
+        rows = _active_enrollments(course_keys, after_user_id).order_by("user_id").values_list("user_id", flat=True)
+        return next(iter(rows[count - 1:count]), None)
 
+    def enrolled_user_ids_between(self, course_keys, after_user_id=None, upto_user_id=None, limit=None):
+        rows = (_active_enrollments(course_keys, after_user_id, upto_user_id).order_by("user_id")
+                .values_list("user_id", flat=True).distinct())
+        return list(rows[:limit] if limit else rows)
+
+    def enrollment_activity(self, after_user_id=None, upto_user_id=None):
+        """A queryset over the sandbox tables (the plugin's database): the scan inserts from it in SQL."""
+        from django.db.models import DateTimeField, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
+        from django.db.models.functions import Cast, Coalesce  # pylint: disable=import-outside-toplevel
+
+        # The last active day: one backward step on the (user, course_key, date) unique index.
         last_day = (
-            models.UserActivity.objects.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course__course_key"))
-            .values("user_id").annotate(last=Max("date")).values("last")
+            models.UserActivity.objects.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course_key"))
+            .order_by("-date").values("date")[:1]
         )
-        rows = (
-            models.CourseEnrollment.objects.filter(is_active=True)
-            .annotate(last_day=Subquery(last_day))
-            .values_list("user_id", "course__course_key", "last_day", "created")
-            .iterator(chunk_size=2000)
+        # The course key by a subquery, not a join: the enrolments stay the only table scanned, so
+        # the learner range is read on the (user, course) index (joined, MariaDB walks each
+        # course's enrolments for every range instead).
+        course_key = models.Course.objects.filter(pk=OuterRef("course_id")).values("course_key")[:1]
+        return (
+            _active_enrollments(None, after_user_id, upto_user_id).order_by()
+            .annotate(course_key=Subquery(course_key),
+                      last_activity_at=Coalesce(Cast(Subquery(last_day), DateTimeField()), "created"))
+            .values("user_id", "course_key", "last_activity_at")
         )
-        for user_id, course_key, last_day, created in rows:
-            last = datetime.datetime.combine(last_day, datetime.time(), tzinfo=datetime.UTC) if last_day else created
-            yield user_id, course_key, last
 
     def get_grade(self, user_id, course_key):
         grade = models.PersistentCourseGrade.objects.filter(

@@ -7,6 +7,7 @@ from lms_automations import api
 from lms_automations.models import LearnerEntry, LearnerTag, Run, TestLearner
 from sandbox.lms import services
 
+from .conftest import MINE as MINE_COURSE
 from .conftest import automation_url, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,32 @@ def test_for_an_organisation_wide_automation_learners_of_the_orgs_courses_start(
     selection = preview.context["selection"]
     assert [who for who, _user in selection.starting] == ["ada"]
     assert selection.skipped == [("eve", NOT_THEIRS)]
+
+
+def test_everyone_enrolled_is_counted_page_by_page_and_started_by_workers(staff_client, automation, learners,
+                                                                          monkeypatch):
+    from lms_automations.admin import automation_views, staff_actions  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(staff_actions, "PREVIEW_PAGE", 2)
+    monkeypatch.setattr(automation_views, "PREVIEW_ROWS", 1)
+    more = [services.create_learner(name, f"{name}@example.com") for name in ("bea", "cal", "dot", "eli")]
+    for learner in more:
+        services.enroll(learner, MINE_COURSE)
+    api.start_learners(automation, [learners[1]])  # grace: already in
+    more[2].is_active = False
+    more[2].save()
+    url = automation_url(automation, "start-learners/")
+    preview = staff_client.post(url, {"everyone": "on", "learners": "", "preview": "Preview"})
+    selection = preview.context["selection"]
+    assert (selection.starting_count, selection.skipped_count) == (5, 2), "seven enrolled, over four pages"
+    assert [who for who, _user in selection.starting] == ["ada"] and selection.skipped == [
+        ("grace", "already in this automation")]
+    page = preview.content.decode()
+    assert "5 learners will" in page and "2 skipped" in page and "… and 4 more." in page
+    done = staff_client.post(url, {"everyone": "on", "learners": "", "confirm": "Start 5 learners"})
+    assert "being started by background workers" in messages_of(done)[0]
+    started = Run.objects.filter(automation=automation).exclude(user=learners[1])
+    assert sorted(started.values_list("user__username", flat=True)) == ["ada", "alan", "bea", "cal", "eli"]
+    for run in started:
+        timeline = [entry["message"] for entry in api.explain(run)]
+        assert timeline[:2] == ["learner started by teacher (Django admin)", "started by staff"]

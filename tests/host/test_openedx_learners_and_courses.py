@@ -184,11 +184,17 @@ def test_the_inactivity_scan_reads_every_active_enrolment_with_its_last_active_d
                           ActivityRow(cy.pk, COURSE, datetime.date(2026, 11, 6)),
                           ActivityRow(bob.pk, OTHER, datetime.date(2026, 11, 6)),
                           ActivityRow(ada.pk, COURSE, datetime.date(2026, 11, 7))]
-    assert list(host.active_enrollment_activity()) == [
+    assert list(host.enrollment_activity()) == [
         (ada.pk, str(COURSE), datetime.datetime(2026, 11, 7, tzinfo=datetime.UTC)),
         (bob.pk, str(COURSE), NOW),
         (dee.pk, str(OTHER), datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)),
     ], "one learner at a time, in learner order; activity elsewhere does not count"
+    assert [row[0] for row in host.enrollment_activity(ada.pk, bob.pk)] == [bob.pk], "one range of learners"
+    assert host.enrollment_user_id_bound(None, 2) == bob.pk
+    assert host.enrollment_user_id_bound(bob.pk, 1) == dee.pk
+    assert host.enrollment_user_id_bound(dee.pk, 1) is None, "nobody after the last enrolled learner"
+    assert host.enrolled_user_ids_between([str(COURSE), str(OTHER)], None, dee.pk, limit=5) == [ada.pk, bob.pk, dee.pk]
+    assert host.enrolled_user_ids_between([str(COURSE)], ada.pk) == [bob.pk]
 
 
 def test_custom_registration_fields_come_from_meta_and_the_verawood_profile_model(lms, host, ada):

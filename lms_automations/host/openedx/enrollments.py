@@ -29,6 +29,21 @@ def _enrollment_errors():
     return permanent, transient
 
 
+def _active_enrollments(course_keys=None, after_user_id=None, upto_user_id=None):
+    """Active ``student_courseenrollment`` rows (of ``course_keys``, else every course) of learners
+    with ids in (after, upto]: keyset pages over its ``(user_id, course_id)`` unique index."""
+    from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
+
+    rows = CourseEnrollment.objects.filter(is_active=True)
+    if course_keys is not None:
+        rows = rows.filter(course_id__in=[course_key_of(key) for key in course_keys])
+    if after_user_id is not None:
+        rows = rows.filter(user_id__gt=after_user_id)
+    if upto_user_id is not None:
+        rows = rows.filter(user_id__lte=upto_user_id)
+    return rows
+
+
 class EnrollmentsMixin:
     def get_enrollment(self, user_id, course_key):
         from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
@@ -43,6 +58,15 @@ class EnrollmentsMixin:
         keys = [course_key_of(key) for key in course_keys]
         return set(CourseEnrollment.objects.filter(course_id__in=keys, is_active=True)
                    .values_list("user_id", flat=True))
+
+    def enrollment_user_id_bound(self, after_user_id, count, course_keys=None):
+        rows = _active_enrollments(course_keys, after_user_id).order_by("user_id").values_list("user_id", flat=True)
+        return next(iter(rows[count - 1:count]), None)
+
+    def enrolled_user_ids_between(self, course_keys, after_user_id=None, upto_user_id=None, limit=None):
+        rows = (_active_enrollments(course_keys, after_user_id, upto_user_id).order_by("user_id")
+                .values_list("user_id", flat=True).distinct())
+        return list(rows[:limit] if limit else rows)
 
     def active_course_keys(self, user_id):
         from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel

@@ -1,7 +1,6 @@
 """Completion, activity and grades: edx-completion's ``BlockCompletion``, course goals'
 ``UserActivity`` and the persisted course grade (read as stored, never recomputed)."""
 import datetime
-import itertools
 
 from django.db.models import Max
 
@@ -44,27 +43,27 @@ class ProgressMixin:
                      .aggregate(last=Max("modified"))["last"])
         return max(filter(None, (_as_datetime(day), completed)), default=None)
 
-    def active_enrollment_activity(self):
-        """Every active enrolment with its last activity, from two streamed, set-based reads both
-        ordered by learner — the enrolments, and the last active day per learner and course grouped
-        in the database — merged one learner at a time, so memory stays flat on large sites."""
+    def enrollment_activity(self, after_user_id=None, upto_user_id=None):
+        """One range of learners' active enrolments with their last activity, from two reads of that
+        range — the enrolments, and the last active day per learner and course grouped in the
+        database — merged in Python and streamed (ADR 0014: edx-platform's tables are not queried in
+        SQL the plugin writes, so their schema may change under it)."""
         from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
         from lms.djangoapps.course_goals.models import UserActivity  # pylint: disable=import-outside-toplevel
 
-        enrollments = (CourseEnrollment.objects.filter(is_active=True).order_by("user_id")
-                       .values_list("user_id", "course_id", "created").iterator(chunk_size=2000))
-        last_days = iter(UserActivity.objects.order_by().values("user_id", "course_key")
-                         .annotate(last=Max("date")).order_by("user_id").iterator(chunk_size=2000))
-        pending = next(last_days, None)
-        for user_id, rows in itertools.groupby(enrollments, key=lambda row: row[0]):
-            days = {}
-            while pending is not None and pending["user_id"] <= user_id:
-                if pending["user_id"] == user_id:
-                    days[str(pending["course_key"])] = pending["last"]
-                pending = next(last_days, None)
-            for _user_id, course_id, created in rows:
-                day = days.get(str(course_id))
-                yield user_id, str(course_id), max(filter(None, (_as_datetime(day), created)))
+        bounds = {}
+        if after_user_id is not None:
+            bounds["user_id__gt"] = after_user_id
+        if upto_user_id is not None:
+            bounds["user_id__lte"] = upto_user_id
+        enrollments = CourseEnrollment.objects.filter(is_active=True, **bounds)
+        activity = UserActivity.objects.filter(**bounds)
+        last_days = {(row["user_id"], str(row["course_key"])): row["last"] for row in
+                     activity.order_by().values("user_id", "course_key").annotate(last=Max("date")).iterator()}
+        rows = enrollments.order_by("user_id").values_list("user_id", "course_id", "created").iterator(chunk_size=2000)
+        for user_id, course_id, created in rows:
+            day = last_days.get((user_id, str(course_id)))
+            yield user_id, str(course_id), max(filter(None, (_as_datetime(day), created)))
 
     def get_grade(self, user_id, course_key):
         from lms.djangoapps.grades.models import PersistentCourseGrade  # pylint: disable=import-outside-toplevel

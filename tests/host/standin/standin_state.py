@@ -6,17 +6,39 @@ from django.db.models import Max
 
 class Table:
     """Rows (dataclass instances) with ``filter`` / ``values_list`` / ``values`` / ``annotate`` /
-    ``aggregate`` / ``first``: only the lookups the ``openedx`` backend uses (exact, ``__in``, ``__gte``)."""
+    ``aggregate`` / ``first`` / ``distinct`` / slices: only the lookups the ``openedx`` backend uses (exact,
+    ``__in``, ``__gt``, ``__gte``, ``__lte``)."""
 
     def __init__(self, rows=None):
         self.rows = list(rows or [])
         self.flat_field = None
         self.fields = None
         self.grouped = None
+        self.unique = False
 
     def _copy(self, rows):
         copy = Table(rows)
         copy.fields, copy.flat_field, copy.grouped = self.fields, self.flat_field, self.grouped
+        copy.unique = self.unique
+        return copy
+
+    def distinct(self):
+        copy = self._copy(self.rows)
+        copy.unique = True
+        return copy
+
+    def __getitem__(self, index):
+        """Slices only (``[a:b]``), taken after ``distinct`` as in SQL."""
+        assert isinstance(index, slice)
+        rows = self.rows
+        if self.unique:
+            seen, rows = set(), []
+            for row in self.rows:
+                if self._shaped(row) not in seen:
+                    seen.add(self._shaped(row))
+                    rows.append(row)
+        copy = self._copy(rows[index])
+        copy.unique = False
         return copy
 
     @staticmethod
@@ -27,6 +49,10 @@ class Table:
             return value in wanted
         if op == "gte":
             return value is not None and value >= wanted
+        if op == "gt":
+            return value is not None and value > wanted
+        if op == "lte":
+            return value is not None and value <= wanted
         assert not op, f"the stand-in table has no lookup {lookup!r}"
         return value == wanted
 
@@ -84,7 +110,8 @@ class Table:
         return row
 
     def __iter__(self):
-        return iter([self._shaped(row) for row in self.rows])
+        shaped = [self._shaped(row) for row in self.rows]
+        return iter(list(dict.fromkeys(shaped)) if self.unique else shaped)
 
     def iterator(self, chunk_size=None):  # pylint: disable=unused-argument
         return iter(self)
