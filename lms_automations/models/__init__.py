@@ -3,12 +3,13 @@ from .automation import Automation, ExitCondition, Step, TestLearner, Trigger
 from .events import CustomEventType, Event, LearnerDispatchLock, PeriodicScan
 from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
-from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
+from .runs import ActionExecution, EntryRefusal, LearnerEntry, Run, RunLog, RunWake
 
 __all__ = [
     "ActionExecution",
     "Automation",
     "CustomEventType",
+    "EntryRefusal",
     "Event",
     "ExitCondition",
     "LearnerCourseState",
