@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from ..happened.recording import record_events
 from ..models import ActionExecution, Automation, EntryRefusal, Event, LearnerEntry, Run, RunLog, RunWake
+from .bulk import update_rows
 
-RUN_FIELDS = ["status", "current_step_id", "visit", "attempts", "awaited_event_type", "ended_at", "error", "context",
-              "modified"]
+RUN_FIELDS = ["status", "current_step_id", "visit", "attempts", "awaited_event_type", "ended_at", "error", "modified"]
 ENTRY_FIELDS = ["entry_count", "first_entered_at", "last_entered_at", "active_run"]
 EXECUTION_FIELDS = ["status", "attempts", "result", "error", "modified"]
 FAILED = (Run.STATUS.failed, Run.STATUS.failed_silently)
@@ -109,14 +109,14 @@ class Batch:
             for entry in self.dirty_entries.values():
                 run = getattr(entry, "batch_run", None)
                 entry.active_run_id = run.pk if run is not None and run.status in Run.OPEN_STATUSES else None
-            LearnerEntry.objects.bulk_update(list(self.dirty_entries.values()), ENTRY_FIELDS)
+            update_rows(LearnerEntry, self.dirty_entries.values(), ENTRY_FIELDS)
         if self.dirty_runs:
             new = {id(run) for run in self.new_runs}
             dirty = [run for run in self.dirty_runs.values() if id(run) not in new]
             for run in dirty:
                 run.modified = now
             if dirty:
-                Run.objects.bulk_update(dirty, RUN_FIELDS)
+                update_rows(Run, dirty, RUN_FIELDS)
         self._flush_wakes()
         if self.logs:
             for entry in self.logs:
@@ -130,7 +130,7 @@ class Batch:
         if self.dirty_executions:
             for execution in self.dirty_executions.values():
                 execution.modified = now
-            ActionExecution.objects.bulk_update(list(self.dirty_executions.values()), EXECUTION_FIELDS)
+            update_rows(ActionExecution, self.dirty_executions.values(), EXECUTION_FIELDS)
         if self.refusals:
             EntryRefusal.objects.bulk_create(self.refusals)
         if self.events:

@@ -21,9 +21,10 @@ from django.utils import timezone
 from ..conf import get_setting
 from ..happened import transitions
 from ..happened.recording import collecting_dispatches, enqueue_dispatch
-from ..models import Automation, Event, LearnerDispatchLock
+from ..models import Automation, Event, LearnerCourseState, LearnerDispatchLock
 from . import stepping
 from .batch import Batch
+from .bulk import update_rows
 from .matching import LearnerCourses, match_wave
 from .trigger_index import definitions
 
@@ -215,7 +216,10 @@ def _apply_transitions(batch, wave):
                 event.save(update_fields=["payload"])  # from_mode, known only now
         matched.append(event)
     if changed:
-        transitions.save_states(changed)
+        now = timezone.now()
+        for state in changed:
+            state.modified = now
+        update_rows(LearnerCourseState, changed, transitions.state_fields())
     return matched
 
 

@@ -11,8 +11,6 @@ Runs inside the learner's dispatch lock, so a learner's events arrive here in re
 """
 import logging
 
-from django.utils import timezone
-
 from ..conf import get_setting
 from ..models import Event, LearnerCourseState
 
@@ -64,14 +62,10 @@ def lock_states(events):
     return states
 
 
-def save_states(states):
-    """Write back the states ``transition_state`` changed (one statement)."""
-    fields = [field.name for field in LearnerCourseState._meta.concrete_fields
-              if not field.primary_key and field.name not in ("user", "course_key")]
-    now = timezone.now()
-    for state in states:
-        state.modified = now
-    LearnerCourseState.objects.bulk_update(list(states), fields)
+def state_fields():
+    """The fields ``transition_state`` may change (what the caller writes back)."""
+    return [field.name for field in LearnerCourseState._meta.concrete_fields
+            if not field.primary_key and field.name not in ("user", "course_key")]
 
 
 def _enrollment_created(state, payload, event):
