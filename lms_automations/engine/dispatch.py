@@ -47,7 +47,7 @@ def dispatch_events(keys=None, *, inline_execution=None):
                    .values_list("user_id", flat=True))
     if not user_ids:
         return 0
-    return dispatch_learners(user_ids, inline_execution=inline_execution)
+    return dispatch_learners(user_ids, inline_execution=inline_execution, fill=inline_execution is None)
 
 
 def dispatch_event(idempotency_key):
@@ -76,15 +76,20 @@ def sweep(limit=None):
             return handled
 
 
-def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, _round=0):
-    """Dispatch these learners' events in batches, then advance the runs they started or resumed."""
+def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fill=False, _round=0):
+    """Dispatch these learners' events in batches, then advance the runs they started or resumed.
+
+    With ``fill``, a batch with room left also takes the oldest undispatched events of learners no
+    other worker holds (SKIP LOCKED): under load one task does the work of the messages queued
+    behind it, which then find their events dispatched and cost one read."""
     handled, ready = 0, []
     ordered = sorted(set(user_ids))
     for start in range(0, len(ordered), LEARNERS_PER_BATCH):
         chunk = ordered[start:start + LEARNERS_PER_BATCH]
         try:
             with transaction.atomic():
-                count, runs = _dispatch_batch(chunk, skip_locked=skip_locked)
+                count, runs = _dispatch_batch(chunk, skip_locked=skip_locked,
+                                              fill=LEARNERS_PER_BATCH - len(chunk) if fill else 0)
         except Exception:  # pylint: disable=broad-except
             log.exception("lms_automations: a dispatch batch of %d learner(s) failed; retrying them one by one",
                           len(chunk))
@@ -164,9 +169,18 @@ def _lock_learners(user_ids, skip_locked):
                 .filter(user_id__in=user_ids).order_by("user_id").values_list("user_id", flat=True))
 
 
-def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None):
+def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0):
     """Inside a transaction: match these learners' pending events; returns ``(handled, runs to advance)``."""
     locked = _lock_learners(user_ids, skip_locked)
+    if fill > 0:
+        # Others' learners after ours, never waiting for them: no lock order can go round in a circle.
+        more = set(Event.objects.filter(dispatched_at__isnull=True).exclude(user_id__in=user_ids)
+                   .order_by("recorded_at", "id").values_list("user_id", flat=True)[:fill]) - set(user_ids)
+        if more:
+            LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in more],
+                                                    ignore_conflicts=True)
+            locked += list(LearnerDispatchLock.objects.select_for_update(skip_locked=True)
+                           .filter(user_id__in=more).order_by("user_id").values_list("user_id", flat=True))
     if not locked:
         return 0, []
     events = Event.objects.select_for_update().filter(user_id__in=locked, dispatched_at__isnull=True)
