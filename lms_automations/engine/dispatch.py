@@ -22,7 +22,7 @@ from ..conf import get_setting
 from ..happened import transitions
 from ..happened.recording import collecting_dispatches, enqueue_dispatch
 from ..models import Automation, Event, LearnerCourseState, LearnerDispatchLock
-from . import stepping
+from . import stepping, trigger_index
 from .batch import Batch
 from .bulk import update_rows
 from .matching import LearnerCourses, match_wave
@@ -271,7 +271,7 @@ def advance_runs(run_ids):
 def hand_over(items):
     """After a host commit: ``sync`` automations' learners are dispatched here and now (their learner
     sees the outcome on the next page); every other event goes to Celery in ONE message."""
-    snapshot = definitions()
+    snapshot = definitions(max_age=trigger_index.HOST_VERSION_SECONDS)
     sync_users = {user_id for _key, event_type, user_id in items
                   if any(snapshot.automations[a].automation.execution == Automation.EXECUTION.sync
                          for a in snapshot.triggers_by_type.get(event_type, ()))}

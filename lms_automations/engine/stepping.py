@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import get_setting
+from ..happened.recording import without_savepoints
 from ..models import ActionExecution, Run, RunLog, RunWake
 from .batch import Batch
 from .conditions import evaluate_tree
@@ -35,6 +36,10 @@ MAX_STEPS_PER_PASS = 250
 RUNS_PER_BATCH = 200
 #: How many rounds of external calls one pass makes before leaving the runs due for the tick.
 MAX_ROUNDS = 20
+
+
+class _Careful(Exception):
+    """A database-local action failed in a round run without savepoints: do the round again with them."""
 
 
 @dataclasses.dataclass
@@ -87,8 +92,7 @@ def _advance(run_ids, *, token, now):
     calls, claimed = None, 0
     for round_number in range(MAX_ROUNDS):
         try:
-            with transaction.atomic():
-                count, calls = _round(run_ids, calls, token=token, now=now, claim=round_number == 0)
+            count, calls = _fast_then_careful(run_ids, calls, token=token, now=now, claim=round_number == 0)
         except Exception:  # pylint: disable=broad-except
             if len(run_ids) == 1:
                 log.exception("lms_automations: run %s could not be advanced; set aside for a retry", run_ids[0])
@@ -116,8 +120,8 @@ def _advance_alone(run_id, call, *, token, now, claim):
     claimed = 0
     for round_number in range(MAX_ROUNDS):
         try:
-            with transaction.atomic():
-                count, calls = _round([run_id], calls, token=token, now=now, claim=claim and round_number == 0)
+            count, calls = _fast_then_careful([run_id], calls, token=token, now=now,
+                                              claim=claim and round_number == 0)
         except Exception:  # pylint: disable=broad-except
             log.exception("lms_automations: run %s could not be advanced; set aside for a retry", run_id)
             _set_aside(run_id)
@@ -130,10 +134,24 @@ def _advance_alone(run_id, call, *, token, now, claim):
     return claimed
 
 
-def _round(run_ids, calls, *, token, now, claim):
+def _fast_then_careful(run_ids, calls, **kwargs):
+    """A round without savepoints (each costs two statements per action); if a database-local action
+    fails in it, the round rolls back whole and is done again with a savepoint around each action."""
+    try:
+        with transaction.atomic(), without_savepoints():
+            return _round(run_ids, calls, careful=False, **kwargs)
+    except _Careful:
+        log.info("lms_automations: an action failed in a round of %d run(s); doing it again carefully",
+                 len(run_ids))
+    with transaction.atomic():
+        return _round(run_ids, calls, careful=True, **kwargs)
+
+
+def _round(run_ids, calls, *, token, now, claim, careful=True):
     """One transaction: claim or re-lock the runs, record last round's calls, step, write."""
     now = now or timezone.now()
-    snapshot = definitions()
+    automation_ids = set(Run.objects.filter(pk__in=run_ids).values_list("automation_id", flat=True))
+    snapshot = definitions(automation_ids)
     batch = Batch(now=now)
     runs = _claim(batch, snapshot, run_ids, token) if claim else _locked_executing(snapshot, run_ids)
     by_run = {call.run.pk: call for call in calls or ()}
@@ -144,7 +162,7 @@ def _round(run_ids, calls, *, token, now, claim):
         call = by_run.get(run.pk)
         if call is not None and not _record_call(batch, run, call):
             continue
-        pending = _step(batch, snapshot, run, executions)
+        pending = _step(batch, snapshot, run, executions, careful)
         if pending is not None:
             waiting.append(pending)
         if id(run) not in batch.wakes:
@@ -247,7 +265,7 @@ def _move_on(batch, run, step, target, kind, message, detail=None):
     batch.changed(run)
 
 
-def _step(batch, snapshot, run, executions):
+def _step(batch, snapshot, run, executions, careful=True):
     """Move ``run`` as far as it goes in memory; returns a ``_Call`` when an external action is next."""
     for _ in range(MAX_STEPS_PER_PASS):
         if not run.current_step_id:
@@ -260,7 +278,9 @@ def _step(batch, snapshot, run, executions):
             return None
         context = StepContext.for_run(run, now=batch.now)
         try:
-            outcome = _STEP_HANDLERS[step.step_type](batch, run, step, context, executions)
+            outcome = _STEP_HANDLERS[step.step_type](batch, run, step, context, executions, careful)
+        except _Careful:
+            raise
         except EndRun as stop:
             batch.end(run, stop.status, stop.message, step_id=step.step_id, automation=run.automation)
             return None
@@ -287,7 +307,7 @@ def _as_transient(error):
 # --- actions -------------------------------------------------------------------------------------
 
 
-def _run_action(batch, run, step, context, executions):
+def _run_action(batch, run, step, context, executions, careful=True):
     from ..catalogue import get_actions  # pylint: disable=import-outside-toplevel
 
     action_class = get_actions().get(step.kind)
@@ -307,10 +327,15 @@ def _run_action(batch, run, step, context, executions):
     detail = {"params": _loggable(params)}
     if execution.status == ActionExecution.STATUS.succeeded:
         result = execution.result
-    elif not action_class.external:
+    elif not action_class.external and careful:
         # Database-local: the effect commits with its record and the move (or goes with its savepoint).
         with transaction.atomic():
             result = action_class().execute(params, context) or {}
+    elif not action_class.external:
+        try:
+            result = action_class().execute(params, context) or {}
+        except Exception as error:  # pylint: disable=broad-except
+            raise _Careful() from error
     else:
         execution.attempts += 1
         return _Call(run=run, step=step, action_class=action_class, params=params, context=context,
@@ -373,7 +398,7 @@ def _loggable(params):
 # --- branches ------------------------------------------------------------------------------------
 
 
-def _run_branch(batch, run, step, context, executions):
+def _run_branch(batch, run, step, context, executions, careful=True):
     evaluation = evaluate_tree(step.condition, context, path=f"steps.{step.step_id}.condition")
     side = "yes" if evaluation.result else "no"
     target = (step.yes_first if evaluation.result else step.no_first) or step.next_id
@@ -386,7 +411,7 @@ def _run_branch(batch, run, step, context, executions):
 # --- waits ---------------------------------------------------------------------------------------
 
 
-def _run_wait(batch, run, step, context, executions):
+def _run_wait(batch, run, step, context, executions, careful=True):
     from ..catalogue import get_waits  # pylint: disable=import-outside-toplevel
 
     wait_class = get_waits().get(step.kind)

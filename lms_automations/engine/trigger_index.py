@@ -12,6 +12,7 @@ The snapshot answers which automations listen to an event type, whether anything
 step's definition with its successor precomputed (no tree walks per step).
 """
 import dataclasses
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -24,6 +25,10 @@ from ..models import Automation, ExitCondition, Step, Trigger
 _VERSION_KEY = "lms_automations:definitions_version"
 _LISTENING = (Automation.STATUS.active, Automation.STATUS.testing)
 _local = {}
+#: The host's side (is anything listening? a sync automation?) reads the shared version at most
+#: once per HOST_VERSION_SECONDS per process: a definition edit reaches it within that time.
+HOST_VERSION_SECONDS = 1.0
+_host_version = {"at": None, "version": None}
 
 
 @dataclasses.dataclass
@@ -151,7 +156,14 @@ class Definitions:
                 or event_type in self.awaited_types or event_type in TRACKED_EVENT_TYPES)
 
 
-def _version():
+def _version(max_age=None):
+    if max_age is not None:
+        now = time.monotonic()
+        if _host_version["at"] is not None and now - _host_version["at"] < max_age:
+            return _host_version["version"]
+        version = _version()
+        _host_version.update(at=now, version=version)
+        return version
     version = cache.get(_VERSION_KEY)
     if version is None:
         cache.add(_VERSION_KEY, 1)
@@ -166,6 +178,7 @@ def invalidate(**kwargs):
     except ValueError:
         cache.set(_VERSION_KEY, 2)
     _local.clear()
+    _host_version["at"] = None
 
 
 def _invalidate_now_and_on_commit(**kwargs):
@@ -173,10 +186,15 @@ def _invalidate_now_and_on_commit(**kwargs):
     transaction.on_commit(invalidate)
 
 
-def definitions():
-    """The snapshot at the current version (one cache read; rows read only after an edit)."""
-    version = _version()
+def definitions(automation_ids=(), *, max_age=None):
+    """The snapshot at the current version (one cache read; rows read only after an edit).
+
+    ``automation_ids`` the caller is about to use: one the snapshot does not know means this
+    process missed an invalidation (no shared cache), and the snapshot is rebuilt."""
+    version = _version(max_age)
     snapshot = _local.get(version)
+    if snapshot is not None and any(pk not in snapshot.automations for pk in automation_ids):
+        snapshot = None
     if snapshot is None:
         snapshot = Definitions(
             list(Automation.objects.all()), list(Trigger.objects.all()), list(ExitCondition.objects.all()),
@@ -187,7 +205,8 @@ def definitions():
 
 
 def listens(event_type):
-    return definitions().listens(event_type)
+    """For the host's side: the version is read at most once per ``HOST_VERSION_SECONDS``."""
+    return definitions(max_age=HOST_VERSION_SECONDS).listens(event_type)
 
 
 def triggers_for(event_type):

@@ -70,6 +70,12 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
         log.error("lms_automations: %s without a learner was not recorded", event_type)
         return None
     event = _new_event(event_type, user_id, payload, occurred_at, source, key, timezone.now())
+    if getattr(_collecting, "fast", False):
+        # Inside an engine round that rolls back whole on any error: no savepoint, errors propagate.
+        Event.objects.bulk_create([event], ignore_conflicts=True)
+        if event.dispatched_at is None:
+            _hand_over_after_commit([(key, event_type, user_id)])
+        return key
     try:
         with transaction.atomic():
             Event.objects.bulk_create([event], ignore_conflicts=True)
@@ -168,6 +174,18 @@ def collecting_dispatches(user_id=None):
         yield _collecting.items
     finally:
         _collecting.items = previous
+
+
+@contextlib.contextmanager
+def without_savepoints():
+    """For the engine's rounds: events recorded meanwhile are inserted without a savepoint and an
+    error propagates (the round rolls back whole and is done again, carefully)."""
+    previous = getattr(_collecting, "fast", False)
+    _collecting.fast = True
+    try:
+        yield
+    finally:
+        _collecting.fast = previous
 
 
 def hand_over(items):
