@@ -7,9 +7,9 @@ from .engine import dispatch, stepping
 
 @shared_task(name="lms_automations.dispatch_events", ignore_result=True)
 @set_code_owner_attribute
-def dispatch_events(idempotency_keys=None):
+def dispatch_events(idempotency_keys=None, attempt=0):
     """Dispatch the events one host commit recorded (their learners' pending events); None: the outbox."""
-    dispatch.dispatch_events(idempotency_keys)
+    dispatch.dispatch_events(idempotency_keys, attempt=attempt)
 
 
 @shared_task(name="lms_automations.dispatch_event", ignore_result=True)

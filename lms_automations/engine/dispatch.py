@@ -39,15 +39,32 @@ MAX_INLINE_ROUNDS = 5
 MAX_KEYS_PER_MESSAGE = 1000
 
 
-def dispatch_events(keys=None, *, inline_execution=None):
-    """Dispatch the learners of these event keys (None: sweep the outbox); returns events handled."""
+#: How many times a message whose learners another worker holds is put back (a second later).
+MAX_REQUEUES = 3
+
+
+def dispatch_events(keys=None, *, inline_execution=None, attempt=0):
+    """Dispatch the learners of these event keys (None: sweep the outbox); returns events handled.
+
+    A learner another worker holds is skipped, not waited for (that worker is dispatching their
+    events, and waiting would serialise the workers); if their event is still undispatched after
+    this batch, the message is put back for a second later, a few times, then left to the relay.
+    """
     if keys is None:
         return sweep()
     user_ids = set(Event.objects.filter(idempotency_key__in=list(keys), dispatched_at__isnull=True)
                    .values_list("user_id", flat=True))
     if not user_ids:
         return 0
-    return dispatch_learners(user_ids, inline_execution=inline_execution, fill=inline_execution is None)
+    skipped = []
+    handled = dispatch_learners(user_ids, inline_execution=inline_execution, fill=inline_execution is None,
+                                skip_locked=True, skipped=skipped)
+    if skipped and attempt < MAX_REQUEUES:
+        left = list(Event.objects.filter(idempotency_key__in=list(keys), user_id__in=skipped,
+                                         dispatched_at__isnull=True).values_list("idempotency_key", flat=True))
+        if left:
+            publish(left, countdown=1, attempt=attempt + 1)
+    return handled
 
 
 def dispatch_event(idempotency_key):
@@ -76,7 +93,7 @@ def sweep(limit=None):
             return handled
 
 
-def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fill=False, _round=0):
+def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fill=False, skipped=None, _round=0):
     """Dispatch these learners' events in batches, then advance the runs they started or resumed.
 
     With ``fill``, a batch with room left also takes the oldest undispatched events of learners no
@@ -89,7 +106,7 @@ def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fil
         try:
             with transaction.atomic():
                 count, runs = _dispatch_batch(chunk, skip_locked=skip_locked,
-                                              fill=LEARNERS_PER_BATCH - len(chunk) if fill else 0)
+                                              fill=LEARNERS_PER_BATCH - len(chunk) if fill else 0, skipped=skipped)
         except Exception:  # pylint: disable=broad-except
             log.exception("lms_automations: a dispatch batch of %d learner(s) failed; retrying them one by one",
                           len(chunk))
@@ -169,9 +186,11 @@ def _lock_learners(user_ids, skip_locked):
                 .filter(user_id__in=user_ids).order_by("user_id").values_list("user_id", flat=True))
 
 
-def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0):
+def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, skipped=None):
     """Inside a transaction: match these learners' pending events; returns ``(handled, runs to advance)``."""
     locked = _lock_learners(user_ids, skip_locked)
+    if skipped is not None and len(locked) < len(user_ids):
+        skipped.extend(set(user_ids) - set(locked))
     if fill > 0:
         # Others' learners after ours, never waiting for them: no lock order can go round in a circle.
         more = set(Event.objects.filter(dispatched_at__isnull=True).exclude(user_id__in=user_ids)
@@ -289,14 +308,15 @@ def hand_over(items):
         pass
 
 
-def publish(keys):
+def publish(keys, *, countdown=None, attempt=0):
     """One message for the keys of one commit; it fails at once when the broker is down (no retry
     loop in the host's request): the tick's outbox relay delivers later."""
     from ..tasks import dispatch_events as task  # pylint: disable=import-outside-toplevel
 
     keys = list(keys)
+    options = {"countdown": countdown, "kwargs": {"attempt": attempt}} if attempt else {}
     try:
         task.apply_async(args=[keys if len(keys) <= MAX_KEYS_PER_MESSAGE else None],
-                         queue=get_setting("CELERY_QUEUE"), retry=False)
+                         queue=get_setting("CELERY_QUEUE"), retry=False, **options)
     except Exception:  # pylint: disable=broad-except
         log.exception("lms_automations: could not enqueue dispatch of %d event(s); the tick will retry", len(keys))
