@@ -193,8 +193,10 @@ def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, ski
         skipped.extend(set(user_ids) - set(locked))
     if fill > 0:
         # Others' learners after ours, never waiting for them: no lock order can go round in a circle.
-        more = set(Event.objects.filter(dispatched_at__isnull=True).exclude(user_id__in=user_ids)
-                   .order_by("recorded_at", "id").values_list("user_id", flat=True)[:fill]) - set(user_ids)
+        # Events another worker has locked are skipped: two workers filling at once take different ones.
+        more = set(Event.objects.select_for_update(skip_locked=True).filter(dispatched_at__isnull=True)
+                   .exclude(user_id__in=user_ids).order_by("recorded_at", "id")
+                   .values_list("user_id", flat=True)[:fill]) - set(user_ids)
         if more:
             LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in more],
                                                     ignore_conflicts=True)
