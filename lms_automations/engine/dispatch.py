@@ -39,8 +39,8 @@ MAX_INLINE_ROUNDS = 5
 MAX_KEYS_PER_MESSAGE = 1000
 
 
-#: How many times a message whose learners another worker holds is put back (a second later).
-MAX_REQUEUES = 3
+#: How many times a message whose learners another worker holds is put back (after 1, 2, 4… s).
+MAX_REQUEUES = 6
 
 
 def dispatch_events(keys=None, *, inline_execution=None, attempt=0):
@@ -48,7 +48,7 @@ def dispatch_events(keys=None, *, inline_execution=None, attempt=0):
 
     A learner another worker holds is skipped, not waited for (that worker is dispatching their
     events, and waiting would serialise the workers); if their event is still undispatched after
-    this batch, the message is put back for a second later, a few times, then left to the relay.
+    this batch, the message is put back with a growing delay, a few times, then left to the relay.
     """
     if keys is None:
         return sweep()
@@ -63,7 +63,7 @@ def dispatch_events(keys=None, *, inline_execution=None, attempt=0):
         left = list(Event.objects.filter(idempotency_key__in=list(keys), user_id__in=skipped,
                                          dispatched_at__isnull=True).values_list("idempotency_key", flat=True))
         if left:
-            publish(left, countdown=1, attempt=attempt + 1)
+            publish(left, countdown=2 ** attempt, attempt=attempt + 1)
     return handled
 
 
