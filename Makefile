@@ -1,5 +1,5 @@
 # lms-automations — developer commands. `make demo` and `make test` are the two that matter.
-.PHONY: help requirements requirements312 demo test test-all test-oldest test-services test-browser quality tox upgrade clean
+.PHONY: help requirements requirements312 demo test test-all test-oldest test-services test-browser quality tox upgrade clean bench
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -33,6 +33,7 @@ help:
 	@echo "make test-oldest    the default suite on Python 3.11, Django 4.2, openedx-events 9.x (tox)"
 	@echo "make test-services  the suite on Python 3.12 against MariaDB, then PostgreSQL; broker tests on Redis, RabbitMQ"
 	@echo "make test-browser   admin pages in headless Chromium (installs Debian chromium if missing)"
+	@echo "make bench          the benchmarks' table (BENCH_ARGS=\"--database postgres --size medium\"; benchmarks/README.md)"
 	@echo "make quality        ruff check"
 	@echo "make assets         rebuild the builder's static files from assets/builder/ (node; the built files are committed)"
 	@echo "make tox            the tox matrix (py311-django42, py311-django52, py312-django52, quality); TOX_ARGS=..."
@@ -91,6 +92,13 @@ test-browser: requirements
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 	@echo "==> Browser checks: admin pages in headless Chromium"
 	@$(VENV)/bin/pytest -m browser $(PYTEST_ARGS); $(PYTEST_CHECK)
+
+# Figures beside their baselines, printed (never asserted): PostgreSQL + Redis, 2 Celery prefork
+# workers, small sizes by default (a few minutes). `make bench BENCH_ARGS="--database mariadb --size full"`.
+BENCH_ARGS ?= --database postgres --size small
+bench: requirements312
+	@bash scripts/ensure-services.sh
+	$(VENV312)/bin/python benchmarks/run_all.py $(BENCH_ARGS)
 
 QUALITY_PATHS := lms_automations sandbox tests benchmarks setup.py
 # ruff check only: the code base is not in `ruff format` style (its check would fail on most files).

@@ -1,78 +1,375 @@
-"""Engine throughput figures: ``python benchmarks/engine_throughput.py [--learners N] [--waiting N]``.
+"""Engine figures, each beside its baseline measured in the same run (issue 9).
 
-Prints figures and ratios (never asserts): events dispatched per second through matching and a
-two-step flow, and the time to claim a batch of due runs among many waiting ones. Runs on the
-sandbox settings with its own database (``DATABASE_URL`` to use MariaDB/PostgreSQL).
+``results(options)`` returns rows for ``run_all.py``; run alone it prints them::
+
+    python benchmarks/engine_throughput.py [--events 200,1000] [--waiting 20000 --due 2000] [--broker URL]
+
+- dispatch in one process: events → first action (match, start, tag.add, wait) per second, with
+  the statements and commits per event, beside the database's bulk insert rate;
+- host cost: the median time of a host transaction that records one event, beside the same
+  transaction without the plugin;
+- with ``--broker`` (Redis): 2 Celery prefork worker processes drain one message per event
+  (events → first action), beside a no-op task's drain rate and a hand-written minimal task's
+  (one per task), then the p95 event → first-action latency at half that load;
+- wake-ups: ``--due`` runs due among ``--waiting`` resumed through their next step (by the workers
+  with a broker, else in this process), and the tick's claim cost per batch at both sizes.
 """
 import argparse
 import datetime
+import os
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_env  # noqa: F401  (the sandbox settings, DEBUG off, the benchmark database)
+import bench_env
+
+FLOW = {
+    "format": "lms-automations/v1", "name": "bench", "status": "active",
+    "triggers": [{"event": "custom.bench", "filter": {"all": [
+        {"condition": "event.field", "params": {"path": "n", "op": "gte", "value": 0}}]}}],
+    "steps": [{"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["bench"]}},
+              {"id": "wait", "type": "wait", "wait": "duration", "params": {"days": 1}}],
+}
+WAKE_FLOW = {
+    "format": "lms-automations/v1", "name": "wakes", "status": "active",
+    "triggers": [{"event": "custom.never"}],
+    "steps": [{"id": "wait1", "type": "wait", "wait": "duration", "params": {"days": 1}},
+              {"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["woke"]}},
+              {"id": "wait2", "type": "wait", "wait": "duration", "params": {"days": 1}}],
+}
+QUEUE = "edx.lms.core.default"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=500)
-    parser.add_argument("--waiting", type=int, default=20000)
-    args = parser.parse_args()
+def row(name, size, value, unit, baseline_name=None, baseline_value=None, statements=None, commits=None):
+    print(f"  {name} [{size}]: {value:.3f} {unit}" + (f" vs {baseline_name} {baseline_value:.3f}" if baseline_value
+                                                      else ""), file=sys.stderr, flush=True)
+    return {"name": name, "size": size, "value": value, "unit": unit, "baseline_name": baseline_name,
+            "baseline_value": baseline_value,
+            "ratio": value / baseline_value if baseline_value else None,
+            "statements_per_event": statements, "commits_per_event": commits}
 
-    import django
 
-    django.setup()
-    from django.contrib.auth import get_user_model
+def _reset():
+    from django.core.cache import cache
     from django.core.management import call_command
+
+    from lms_automations import api
+    from lms_automations.models import CustomEventType
+
+    call_command("flush", interactive=False, verbosity=0)
+    cache.clear()
+    for slug in ("bench", "never"):
+        CustomEventType.objects.get_or_create(slug=slug, defaults={"label": slug})
+    api.import_automation(FLOW)
+
+
+def _learners(count):
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    start = model.objects.count()
+    return model.objects.bulk_create((model(username=f"bench{start + i}") for i in range(count)), batch_size=2000)
+
+
+def _backlog(users, prefix="bench"):
+    """Events as the receivers record them, their hand-offs held back (a backlog): the keys."""
+    from django.utils import timezone
+
+    from lms_automations.models import Event
+
+    now = timezone.now()
+    Event.objects.bulk_create((Event(event_type="custom.bench", user_id=user.pk, payload={"n": 1}, occurred_at=now,
+                                     source="api", idempotency_key=f"{prefix}:{user.pk}") for user in users),
+                              batch_size=2000)
+    return [f"{prefix}:{user.pk}" for user in users]
+
+
+def bulk_insert_rate(count=20000):
+    """The database's bulk insert rate: Event rows per second, bulk_create in one transaction."""
     from django.db import transaction
     from django.utils import timezone
 
-    from lms_automations import api
-    from lms_automations.engine.dispatch import dispatch_learner_events
-    from lms_automations.engine.tick import claim_due_runs
-    from lms_automations.models import Automation, CustomEventType, Event, Run, RunWake
+    from lms_automations.models import Event
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    CustomEventType.objects.get_or_create(slug="bench", defaults={"label": "Bench"})
-    api.import_automation({
-        "format": "lms-automations/v1", "name": "bench", "status": "active",
-        "triggers": [{"event": "custom.bench", "filter": {"all": [
-            {"condition": "event.field", "params": {"path": "n", "op": "gte", "value": 0}}]}}],
-        "steps": [{"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["bench"]}},
-                  {"id": "wait", "type": "wait", "wait": "duration", "params": {"days": 1}}],
-    })
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"bench{i}") for i in range(args.learners))
+    users = _learners(1)
     now = timezone.now()
-    Event.objects.bulk_create(
-        Event(event_type="custom.bench", user_id=user.pk, payload={"n": 1}, occurred_at=now, source="api",
-              idempotency_key=f"bench:{user.pk}") for user in users)
+    started = time.perf_counter()
+    with transaction.atomic():
+        Event.objects.bulk_create((Event(event_type="custom.never", user_id=users[0].pk, payload={}, occurred_at=now,
+                                         source="api", idempotency_key=f"bulk:{i}", dispatched_at=now)
+                                   for i in range(count)), batch_size=2000)
+    rate = count / (time.perf_counter() - started)
+    Event.objects.filter(idempotency_key__startswith="bulk:").delete()
+    return rate
+
+
+def in_process_dispatch(size):
+    from bench_env import StatementCounter
+    from django.db import connection
+
+    from lms_automations.engine.dispatch import dispatch_events
+    from lms_automations.models import ActionExecution
+
+    _reset()
+    keys = _backlog(_learners(size))
+    started = time.perf_counter()
+    with StatementCounter(connection) as counted:
+        for start in range(0, size, 200):  # one message per 200 keys: a busy host's commits
+            dispatch_events(keys[start:start + 200])
+    elapsed = time.perf_counter() - started
+    done = ActionExecution.objects.count()
+    return done / elapsed, counted.statements / size, counted.commits / size
+
+
+def host_cost(samples=300):
+    """Median ms of a host transaction writing one row, with the plugin recording one event in it."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lms_automations.happened.recording import record_event
+    from lms_automations.models import LearnerTag
+
+    users = _learners(samples)
+
+    def timed(with_plugin):
+        times = []
+        for user in users:
+            started = time.perf_counter()
+            with transaction.atomic():
+                LearnerTag.objects.create(user_id=user.pk, tag=f"host-{with_plugin}")
+                if with_plugin:
+                    record_event("custom.bench", user_id=user.pk, payload={"n": -1}, occurred_at=timezone.now(),
+                                 source="api", idempotency_key=f"host:{user.pk}")
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    return timed(True), timed(False)
+
+
+# --- Celery --------------------------------------------------------------------------------------
+
+
+class Workers:
+    """Two Celery prefork worker processes on the benchmark database and broker."""
+
+    def __init__(self, broker, processes=2):
+        self.broker, self.processes, self.process = broker, processes, None
+
+    def __enter__(self):
+        env = {**os.environ, "CELERY_BROKER_URL": self.broker, "SANDBOX_CONN_MAX_AGE": "600",
+               "PYTHONPATH": os.pathsep.join([str(bench_env.ROOT), str(Path(__file__).resolve().parent)])}
+        self._purge()
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "sandbox.celery", "worker", "-P", "prefork",
+             "-c", str(self.processes), "-Q", QUEUE, "--include", "bench_tasks", "-l", "WARNING",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=bench_env.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(6)  # the worker's boot (Django setup in each child)
+        return self
+
+    def _purge(self):
+        from sandbox.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(QUEUE)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _wait_for(check, target, timeout=900):
+    started = time.perf_counter()
+    while check() < target:
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"{check()} of {target} after {timeout} s")
+        time.sleep(0.05)
+    return time.perf_counter()
+
+
+def celery_baselines(size, broker):
+    import redis
+    from bench_tasks import COUNTER, minimal, noop
+
+    client = redis.Redis.from_url(broker)
+    client.set(COUNTER, 0)
+    started = time.perf_counter()
+    for _ in range(size):
+        noop.apply_async(queue=QUEUE)
+    noop_rate = size / (_wait_for(lambda: int(client.get(COUNTER)), size) - started)
+    users = _learners(size)
+    client.set(COUNTER, 0)
     started = time.perf_counter()
     for user in users:
-        dispatch_learner_events(user.pk)
-    elapsed = time.perf_counter() - started
-    runs = Run.objects.filter(status="pending").count()
-    print(f"dispatch: {args.learners} events → {runs} runs waiting in {elapsed:.2f} s "
-          f"= {args.learners / elapsed:.0f} events/s (match + tag.add + wait, one process)")
+        minimal.apply_async(args=[user.pk], queue=QUEUE)
+    minimal_rate = size / (_wait_for(lambda: int(client.get(COUNTER)), size) - started)
+    return noop_rate, minimal_rate
 
-    automation = Automation.objects.get(name="bench")
-    filler = [Run(automation=automation, user=users[i % len(users)], started_at=now) for i in range(args.waiting)]
-    Run.objects.bulk_create(filler, batch_size=2000)
-    future = now + datetime.timedelta(days=30)
-    RunWake.objects.bulk_create((RunWake(run=run, due_at=future) for run in filler), batch_size=2000)
-    due_now = now + datetime.timedelta(days=2)
+
+def celery_engine(size):
+    """Events → first action through the workers: one message per event, as one host commit each."""
+    from lms_automations.engine.dispatch import publish
+    from lms_automations.models import ActionExecution
+
+    _reset()
+    keys = _backlog(_learners(size))
+    started = time.perf_counter()
+    for key in keys:
+        publish([key])
+    finished = _wait_for(ActionExecution.objects.count, size)
+    return size / (finished - started)
+
+
+def celery_latency(rate, count):
+    """p95 seconds from an event's recording to its first action, events recorded at ``rate``/s."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lms_automations.happened.recording import record_event
+    from lms_automations.models import ActionExecution
+
+    _reset()
+    users = _learners(count)
+    interval = 1 / rate
+    started = time.perf_counter()
+    for index, user in enumerate(users):
+        with transaction.atomic():  # a host commit: the plugin publishes after it
+            record_event("custom.bench", user_id=user.pk, payload={"n": 1}, occurred_at=timezone.now(),
+                         source="api", idempotency_key=f"late:{user.pk}")
+        pause = started + (index + 1) * interval - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+    _wait_for(ActionExecution.objects.count, count)
+    latencies = sorted(
+        (created - recorded).total_seconds()
+        for created, recorded in ActionExecution.objects.values_list("created", "run__event__recorded_at"))
+    return latencies[int(0.95 * (len(latencies) - 1))]
+
+
+# --- wake-ups ------------------------------------------------------------------------------------
+
+
+def _waiting_runs(waiting, due):
+    from django.utils import timezone
+
+    from lms_automations import api
+    from lms_automations.models import Run, RunWake
+
+    automation = api.import_automation(WAKE_FLOW)
+    users = _learners(min(waiting, 10000))
+    now = timezone.now()
+    past, future = now - datetime.timedelta(minutes=1), now + datetime.timedelta(days=1)
+    for start in range(0, waiting, 5000):
+        runs = Run.objects.bulk_create([
+            Run(automation=automation, user_id=users[i % len(users)].pk, status="pending", current_step_id="wait1",
+                visit=1, started_at=now, context={}) for i in range(start, min(start + 5000, waiting))])
+        RunWake.objects.bulk_create([RunWake(run_id=run.pk, due_at=past if start + n < due else future,
+                                             reason="wait") for n, run in enumerate(runs)])
+
+
+def claim_cost(limit=500):
+    """ms to lease one batch of due runs (what every tick pass does), the runs' hand-off left out."""
+    from django.utils import timezone
+
     from lms_automations.engine import tick
 
+    original = tick.enqueue_resume
     tick.enqueue_resume = lambda run_ids, token: None
-    with transaction.atomic():
+    try:
         started = time.perf_counter()
-        claimed = claim_due_runs(due_now, limit=1000)
-        elapsed = time.perf_counter() - started
-    total = RunWake.objects.count()
-    print(f"claim: {claimed} due runs among {total} waiting in {elapsed * 1000:.1f} ms "
-          f"({elapsed * 1e6 / max(claimed, 1):.0f} µs per claimed run)")
+        tick._lease_and_enqueue(tick.RunWake.objects.filter(due_at__lte=timezone.now()).order_by("due_at"),
+                                timezone.now(), limit)
+        return (time.perf_counter() - started) * 1000
+    finally:
+        tick.enqueue_resume = original
+
+
+def wake_ups(waiting, due, workers):
+    from bench_env import StatementCounter
+    from django.db import connection
+    from django.utils import timezone
+
+    from lms_automations.api import process_due
+    from lms_automations.engine.tick import claim_due_runs
+    from lms_automations.models import Run, RunWake
+
+    _reset()
+    _waiting_runs(waiting, due)
+    claim_ms = claim_cost()
+    # The claimed batch above is leased: due again for the measurement.
+    RunWake.objects.filter(reason="wait", due_at__gt=timezone.now(),
+                           due_at__lt=timezone.now() + datetime.timedelta(hours=1)).update(
+        due_at=timezone.now() - datetime.timedelta(minutes=1))
+    started = time.perf_counter()
+    counted = None
+    if workers:
+        claim_due_runs(timezone.now())
+        finished = _wait_for(Run.objects.filter(current_step_id="wait2").count, due)
+    else:
+        with StatementCounter(connection) as counted:
+            process_due()
+        finished = time.perf_counter()
+    rate = due / (finished - started)
+    return rate, claim_ms, (counted.statements / due if counted else None), (counted.commits / due if counted else None)
+
+
+def results(options):
+    rows = []
+    insert_rate = bulk_insert_rate()
+    rows.append(row("database bulk insert (baseline)", 20000, insert_rate, "rows/s"))
+    for size in options.events:
+        rate, statements, commits = in_process_dispatch(size)
+        rows.append(row("events → first action, 1 process", size, rate, "events/s", "bulk insert", insert_rate,
+                        statements, commits))
+    with_plugin, without = host_cost()
+    rows.append(row("host transaction with one recorded event", 300, with_plugin, "ms (median)",
+                    "the same without the plugin", without))
+    if options.broker:
+        with Workers(options.broker):
+            for size in options.events:
+                _reset()
+                noop_rate, minimal_rate = celery_baselines(size, options.broker)
+                rate = celery_engine(size)
+                rows.append(row("events → first action, 2 workers", size, rate, "events/s", "Celery no-op task",
+                                noop_rate))
+                rows.append(row("events → first action, 2 workers", size, rate, "events/s",
+                                "minimal Django task, one per task", minimal_rate))
+            rate = rows[-1]["value"]
+            p95 = celery_latency(rate / 2, min(options.events[-1] // 2, int(rate / 2 * 20)))
+            rows.append(row("p95 event → first action at half load", f"{rate / 2:.0f}/s", p95, "s"))
+            for waiting, due in zip(options.waiting, options.due, strict=True):
+                rate, claim_ms, _s, _c = wake_ups(waiting, due, workers=True)
+                rows.append(row(f"due runs resumed, 2 workers ({waiting:,} waiting)", due, rate, "runs/s",
+                                "bulk insert", insert_rate))
+                rows.append(row(f"claim of 500 due runs ({waiting:,} waiting)", due, claim_ms, "ms"))
+    else:
+        for waiting, due in zip(options.waiting, options.due, strict=True):
+            rate, claim_ms, statements, commits = wake_ups(waiting, due, workers=False)
+            rows.append(row(f"due runs resumed, 1 process ({waiting:,} waiting)", due, rate, "runs/s", "bulk insert",
+                            insert_rate, statements, commits))
+            rows.append(row(f"claim of 500 due runs ({waiting:,} waiting)", due, claim_ms, "ms"))
+    return rows
+
+
+def add_arguments(parser):
+    parser.add_argument("--events", type=lambda text: [int(n) for n in text.split(",")], default=[200, 1000])
+    parser.add_argument("--waiting", type=lambda text: [int(n) for n in text.split(",")], default=[10000, 100000])
+    parser.add_argument("--due", type=lambda text: [int(n) for n in text.split(",")], default=[2000, 2000])
+    parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
+                        help="a Redis URL: measure with 2 Celery prefork workers (empty: in this process only)")
+
+
+def main():
+    import run_all
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    options = parser.parse_args()
+    run_all.setup(options)
+    run_all.print_table(results(options))
 
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from .engine import lifecycle
 from .engine.definition import dump_document, load_document
-from .engine.stepping import advance_run, claim_run
+from .engine.stepping import advance_run, advance_runs, claim_run
 from .engine.tick import hand_to_workers
 from .exceptions import InvalidAutomation
+from .happened.recording import record_event
 from .models import Automation, Event, RunWake
-from .recording import record_event
 from .retirement import is_retired
 
 __all__ = [
@@ -110,13 +110,7 @@ def process_due(now=None, limit=None):
     """
     now = now or timezone.now()
     due = RunWake.objects.filter(due_at__lte=now).order_by("due_at").values_list("run_id", flat=True)
-    count = 0
-    for run_id in list(due[:limit] if limit else due):
-        run = claim_run(run_id, now=now)
-        if run is not None:
-            advance_run(run)
-            count += 1
-    return count
+    return advance_runs(list(due[:limit] if limit else due), now=now)
 
 
 def start_learners(automation, users, *, in_background=False):

@@ -28,11 +28,24 @@ _paused = {"until": 0.0}
 
 
 def publish(task, args, *, queue):
-    """Send ``task`` with ``args`` to ``queue``; True if the broker took it, False if it could not
-    be reached now or recently (logged; the outbox delivers it later). In eager mode (tests, the
-    demo) the task runs here, as ``apply_async`` does, and its errors are the caller's."""
-    app = task.app
+    """Send ``task`` (a task, or a registered task's name) with ``args`` to ``queue``; True if the
+    broker took it, False if it could not be reached now or recently (logged; the outbox delivers it
+    later). In eager mode (tests, the demo) the task runs here, as ``apply_async`` does, and its
+    errors are the caller's. A name lets code that must not import the tasks module (the "what
+    happened" side) publish one."""
+    if isinstance(task, str):
+        from celery import current_app  # pylint: disable=import-outside-toplevel
+
+        app, name = current_app, task
+        task = app.tasks.get(name) if app.conf.task_always_eager else None
+    else:
+        app, name = task.app, task.name
     if app.conf.task_always_eager:
+        if task is None:
+            from celery import current_app  # pylint: disable=import-outside-toplevel,reimported
+
+            from . import tasks as _tasks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+            task = current_app.tasks[name]
         task.apply_async(args=list(args), queue=queue)
         return True
     if _clock() < _paused["until"]:
@@ -40,7 +53,10 @@ def publish(task, args, *, queue):
     for attempt in (1, 2):
         connection, reused = _connection(app)
         try:
-            task.apply_async(args=list(args), queue=queue, connection=connection, retry=False)
+            if task is None:
+                app.send_task(name, args=list(args), queue=queue, connection=connection, retry=False)
+            else:
+                task.apply_async(args=list(args), queue=queue, connection=connection, retry=False)
             return True
         except Exception as error:  # pylint: disable=broad-except
             _drop(connection)
@@ -50,7 +66,7 @@ def publish(task, args, *, queue):
             pause = float(get_setting("PUBLISH_PAUSE_SECONDS"))
             _paused["until"] = _clock() + pause
             log.warning("lms_automations: could not publish %s (%s: %s); not publishing for %s s, the tick "
-                        "delivers what is left", task.name, type(error).__name__, error, pause)
+                        "delivers what is left", name, type(error).__name__, error, pause)
             return False
     return False  # not reached
 

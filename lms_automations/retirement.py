@@ -77,6 +77,17 @@ def drop_if_retired(user_id):
     return True
 
 
+def drop_retired(user_ids):
+    """The batched form of ``drop_if_retired``: one read for the batch's learners; returns the ids
+    dropped (their events deleted, never matched)."""
+    retired = set(RetiredLearner.objects.filter(user_id__in=list(user_ids)).values_list("user_id", flat=True))
+    if retired:
+        dropped, _ = Event.objects.filter(user_id__in=retired).delete()
+        LearnerDispatchLock.objects.filter(user_id__in=retired).delete()
+        log.info("lms_automations: dropped %d event(s) recorded for %d retired learner(s)", dropped, len(retired))
+    return retired
+
+
 @transaction.atomic
 def retire_learner(user_id):
     """Delete or clear every reference the plugin holds to ``user_id`` and keep its tombstone;

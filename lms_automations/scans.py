@@ -163,9 +163,8 @@ def _hand_over_new(stamp, user_range):
         new = new.filter(user_id__lte=upto)
     learners = list(new.order_by().values("user_id").annotate(key=Min("idempotency_key"), count=Count("id")))
 
-    def hand_all():
-        for learner in learners:
-            recording.hand_over(learner["key"], EVENT_TYPE, learner["user_id"])
-
-    transaction.on_commit(hand_all)
+    items = [(learner["key"], EVENT_TYPE, learner["user_id"]) for learner in learners]
+    if items:
+        # One hand-off for the range (one message for the batched dispatcher).
+        transaction.on_commit(lambda: recording.hand_over(items))
     return sum(learner["count"] for learner in learners)

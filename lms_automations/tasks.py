@@ -5,21 +5,25 @@ from edx_django_utils.monitoring import set_code_owner_attribute
 from .engine import dispatch, stepping
 
 
+@shared_task(name="lms_automations.dispatch_events", ignore_result=True)
+@set_code_owner_attribute
+def dispatch_events(idempotency_keys=None, attempt=0):
+    """Dispatch the events one host commit recorded (their learners' pending events); None: the outbox."""
+    dispatch.dispatch_events(idempotency_keys, attempt=attempt)
+
+
 @shared_task(name="lms_automations.dispatch_event", ignore_result=True)
 @set_code_owner_attribute
 def dispatch_event(idempotency_key):
-    """Dispatch one recorded event to the engine."""
-    dispatch.dispatch_event(idempotency_key)
+    """Dispatch one recorded event (messages published before the batched engine)."""
+    dispatch.dispatch_events([idempotency_key])
 
 
 @shared_task(name="lms_automations.resume_runs", ignore_result=True)
 @set_code_owner_attribute
 def resume_runs(run_ids, token):
     """Advance a batch of runs the tick claimed; ``token`` is the claim's lease end."""
-    for run_id in run_ids:
-        run = stepping.claim_run(run_id, token=token)
-        if run is not None:
-            stepping.advance_run(run)
+    stepping.advance_runs(run_ids, token=token)
 
 
 @shared_task(name="lms_automations.start_learner_range", ignore_result=True)

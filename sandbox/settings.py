@@ -77,7 +77,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'sandbox.sqlite3'}",
-        conn_max_age=0,
+        conn_max_age=int(os.environ.get("SANDBOX_CONN_MAX_AGE", "0")),  # benchmarks keep worker connections
     )
 }
 # Like edx-platform: every web request runs in one transaction, so signals fire before commit.
@@ -90,6 +90,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("TEST", {})["CHARSET"] = "utf8mb4"
 
 # Celery: a broker in a SQLite file by default, so the demo runs with nothing else installed.
+# The definitions version must be shared by every process (the LMS's cache is): SANDBOX_CACHE_URL
+# names a Redis cache for the benchmarks' workers; by default each process has its own.
+if os.environ.get("SANDBOX_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["SANDBOX_CACHE_URL"]}}
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

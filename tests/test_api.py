@@ -4,7 +4,7 @@ import datetime
 import pytest
 
 from lms_automations import api
-from lms_automations.models import Event
+from lms_automations.models import Automation, Event, Trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,15 @@ def learner(django_user_model):
     return django_user_model.objects.create(username="grace", email="grace@example.com")
 
 
-def test_emit_records_the_event_and_dispatches_it_after_commit(learner, django_capture_on_commit_callbacks):
+@pytest.fixture
+def listening():
+    """An automation that starts on webinar attendance: the event is handed to the engine."""
+    automation = Automation.objects.create(name="after the webinar", status="active")
+    Trigger.objects.create(automation=automation, event_type="custom.webinar_attended")
+
+
+def test_emit_records_the_event_and_dispatches_it_after_commit(learner, listening,
+                                                                django_capture_on_commit_callbacks):
     at = datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         event = api.emit("custom.webinar_attended", learner, {"webinar": "intro"}, occurred_at=at)

@@ -7,7 +7,7 @@ import time_machine
 
 from lms_automations import api
 from lms_automations.engine.tick import run_tick
-from lms_automations.models import Automation, Event, Run, RunLog
+from lms_automations.models import Automation, Event, ExitCondition, Run, RunLog
 from sandbox.lms import services
 
 T0 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
@@ -23,6 +23,7 @@ def test_old_history_goes_and_open_work_stays(enqueue_dispatch, settings, django
     settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "RUN_RETENTION_DAYS": 30, "EVENT_RETENTION_DAYS": 10}
     ada = services.create_learner("ada")
     automation = Automation.objects.create(name="Old flow")
+    ExitCondition.objects.create(automation=automation, event_type="custom.stuck")  # someone listens to it
     with day(0), django_capture_on_commit_callbacks(execute=True):
         handled = api.emit("custom.old_news", ada, {}, idempotency_key="old-handled")
     Event.objects.filter(pk=handled.pk).update(dispatched_at=T0)

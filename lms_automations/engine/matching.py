@@ -1,112 +1,263 @@
-"""Matching an event: exits first, then event waits, then triggers (SPEC §5.1–§5.4, §5.8).
+"""Matching a wave of events — at most one per learner — against the cached definitions.
 
-Runs that this event starts or resumes are returned; the caller advances them after its
-transaction commits, so a slow action never holds the event's lock.
+For each event: exit conditions first, then event waits, then triggers (SPEC §5.1–§5.4, §5.8). The
+decisions go into the batch (``engine.batch``); entries are decided under the ``LearnerEntry`` rows,
+locked in bulk in (automation, learner) order so two workers never deadlock on them (SPEC §5.3).
+The runs started or resumed are returned; the caller advances them after its transaction commits.
 """
 import logging
 
-from django.utils import timezone
-
-from .. import authority
 from ..host import get_host
-from ..models import Automation, Run, RunLog, TestLearner
+from ..models import Automation, LearnerEntry, Run, RunLog, RunWake, TestLearner
 from .conditions import evaluate_tree
 from .context import StepContext
 from .errors import StepError
-from .flow import get_step, next_step_id
-from .runs import add_log, end_run, schedule_wake, start_run
-from .trigger_index import exits_for, triggers_for
+from .runs import entry_refusal_reason
 
 log = logging.getLogger(__name__)
 
 
-def match_event(event, *, now=None):
-    """Apply ``event`` to the learner's open runs and to every trigger; returns runs ready to advance."""
-    now = now or timezone.now()
-    context = StepContext(user_id=event.user_id, event_type=event.event_type, event=event.payload, now=now,
-                          event_id=event.pk)
-    apply_exit_conditions(event, context, now)
-    ready = resume_event_waits(event, context, now)
-    ready.extend(start_matching_runs(event, context, now))
+class LearnerCourses:
+    """The learners' active course keys, asked of the host once per learner per batch and only when
+    a course-scoped automation meets an event without a course."""
+
+    def __init__(self, host=None):
+        self.host = host or get_host()
+        self._known = {}
+
+    def __call__(self, user_id):
+        if user_id not in self._known:
+            try:
+                self._known[user_id] = set(self.host.active_course_keys(user_id) or ())
+            except Exception:  # pylint: disable=broad-except
+                log.warning("lms_automations: no enrolments for user %s; course-scoped automations skip them",
+                            user_id, exc_info=True)
+                self._known[user_id] = set()
+        return self._known[user_id]
+
+
+def event_in_scope(automation, event, learner_courses):
+    """Whether ``automation`` hears ``event`` (SPEC §5.16), asked once per (automation, event).
+
+    A site-wide automation hears everything; one scoped to courses or orgs hears the events of its
+    courses, and events without a course only for learners enrolled in one of its courses.
+    ``learner_courses(user_id)`` returns the learner's active course keys (fetched lazily).
+    """
+    if not (automation.scope_courses or automation.scope_orgs):
+        return True
+    course_key = (event.payload or {}).get("course_key")
+    if course_key:
+        return _course_in_scope(automation, course_key, (event.payload or {}).get("org"))
+    return any(_course_in_scope(automation, key) for key in learner_courses(event.user_id))
+
+
+def event_course_heard(automation, event):
+    """For runs already in the flow (exit conditions, event waits): an event that names a course
+    outside a scoped automation's scope is not heard; a course-less one is (the learner is in)."""
+    course_key = (event.payload or {}).get("course_key")
+    if not course_key or not (automation.scope_courses or automation.scope_orgs):
+        return True
+    return _course_in_scope(automation, course_key, (event.payload or {}).get("org"))
+
+
+def _course_in_scope(automation, course_key, org=None):
+    if course_key in automation.scope_courses:
+        return True
+    org = org or _org_of(course_key)
+    return bool(org and org in automation.scope_orgs)
+
+
+def _org_of(course_key):
+    from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
+    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
+
+    try:
+        return CourseKey.from_string(str(course_key)).org
+    except InvalidKeyError:
+        return None
+
+
+def match_wave(batch, definitions, events, learner_courses):
+    """Match ``events`` (one per learner); returns the runs started or resumed."""
+    now = batch.now
+    open_runs = _lock_open_runs(definitions, events)
+    ready, candidates = [], []
+    testing = _TestLearners(definitions, events)
+    for event in events:
+        context = StepContext(user_id=event.user_id, event_type=event.event_type, event=event.payload, now=now,
+                              event_id=event.pk)
+        runs = open_runs.get(event.user_id, [])
+        apply_exit_conditions(batch, definitions, event, context, runs)
+        ready.extend(resume_event_waits(batch, definitions, event, runs))
+        candidates.extend(matching_triggers(batch, definitions, event, context, learner_courses, testing))
+    if candidates:
+        ready.extend(enter(batch, definitions, candidates, open_runs))
     return ready
 
 
-def apply_exit_conditions(event, context, now):
+def _lock_open_runs(definitions, events):
+    """The open runs of learners whose events an exit condition or an event wait may concern, locked."""
+    users = {event.user_id for event in events
+             if event.event_type in definitions.exits_by_type or event.event_type in definitions.awaited_types}
+    if not users:
+        return {}
+    runs = {}
+    for run in Run.objects.select_for_update().filter(user_id__in=users, status__in=Run.OPEN_STATUSES).order_by("pk"):
+        automation = definitions.automation(run.automation_id)
+        if automation is not None:
+            run.automation = automation
+            runs.setdefault(run.user_id, []).append(run)
+    return runs
+
+
+def apply_exit_conditions(batch, definitions, event, context, runs):
     """End every open run of the learner whose automation exits on this event."""
-    automation_ids = exits_for(event.event_type)
-    if not automation_ids:
+    concerned = definitions.exits_by_type.get(event.event_type)
+    if not concerned:
         return
-    runs = Run.objects.filter(user_id=event.user_id, status__in=Run.OPEN_STATUSES, automation_id__in=automation_ids)
-    for run in runs.select_for_update():
-        if not authority.event_course_in_scope(run.automation, event.payload):
+    for run in sorted(runs, key=lambda r: (r.started_at, r.pk), reverse=True):
+        if run.automation_id not in concerned or run.status not in Run.OPEN_STATUSES:
+            continue
+        if not event_course_heard(run.automation, event):
             continue  # SPEC §5.16: an event of another course is not heard
-        for position, exit_condition in enumerate(run.automation.exit_conditions.order_by("position")):
-            if exit_condition.event_type != event.event_type:
+        automation_def = definitions.automations[run.automation_id]
+        for position, event_type, exit_filter, outcome in automation_def.exits:
+            if event_type != event.event_type:
                 continue
-            evaluation = _safe_evaluate(exit_condition.filter, context, f"exit_conditions[{position}].filter")
+            evaluation = _safe_evaluate(exit_filter, context, f"exit_conditions[{position}].filter")
             if evaluation is not None and evaluation.result:
-                end_run(run, exit_condition.outcome, f"exit condition {position + 1} met: {event.event_type}",
-                        now=now, detail={**evaluation.as_detail(), "event_id": event.pk})
+                batch.end(run, outcome, f"exit condition {position + 1} met: {event.event_type}",
+                          detail={**evaluation.as_detail(), "event_id": event.pk}, automation=run.automation)
                 break
 
 
-def resume_event_waits(event, context, now):
+def resume_event_waits(batch, definitions, event, runs):
     """Runs waiting for this kind of event whose wait filter holds move to their next step."""
     ready = []
-    waiting = Run.objects.filter(user_id=event.user_id, status=Run.STATUS.pending, awaited_event_type=event.event_type)
-    for run in waiting.select_for_update():
-        if not authority.event_course_in_scope(run.automation, event.payload):
+    for run in runs:
+        if run.status != Run.STATUS.pending or run.awaited_event_type != event.event_type:
+            continue
+        if not event_course_heard(run.automation, event):
             continue  # SPEC §5.16: an event of another course is not heard
-        step = get_step(run.automation_id, run.current_step_id)
-        params = (step.params or {}) if step else {}
-        run_context = StepContext.for_run(run, now=now)
+        step = definitions.step(run.automation_id, run.current_step_id)
+        params = step.params if step else {}
+        run_context = StepContext.for_run(run, now=batch.now)
         run_context.event_type, run_context.event = event.event_type, dict(event.payload)
         run_context.event_id = event.pk
         evaluation = _safe_evaluate(params.get("filter"), run_context, f"steps.{run.current_step_id}.params.filter")
         if evaluation is None or not evaluation.result:
             continue
-        add_log(run, RunLog.KIND.resumed, f"{event.event_type} arrived", step_id=run.current_step_id, at=now,
-                detail={**evaluation.as_detail(), "event_id": event.pk})
+        batch.log(run, RunLog.KIND.resumed, f"{event.event_type} arrived", step_id=run.current_step_id,
+                  detail={**evaluation.as_detail(), "event_id": event.pk})
         run.awaited_event_type = ""
-        run.current_step_id = (next_step_id(step) if step else "") or ""
+        run.current_step_id = (step.next_id if step else "") or ""
         run.visit += 1
         run.attempts = 0
-        run.save(update_fields=["awaited_event_type", "current_step_id", "visit", "attempts", "modified"])
-        schedule_wake(run, now, "start")
+        batch.changed(run)
+        batch.wake(run, batch.now, RunWake.REASON.start)
         ready.append(run)
     return ready
 
 
-def start_matching_runs(event, context, now):
-    """For each active (or testing) automation, the first trigger whose filter holds starts a run."""
-    started = []
-    for automation_id, triggers in triggers_for(event.event_type).items():
-        automation = Automation.objects.filter(pk=automation_id).first()
-        if automation is None or not _in_scope(automation, event.payload, event.user_id):
-            continue
-        is_test = automation.status == Automation.STATUS.testing
-        if is_test and not TestLearner.objects.filter(automation=automation, user_id=event.user_id).exists():
-            continue
+class _TestLearners:
+    """Which learners of this wave are test learners of automations in testing (one read, if needed)."""
+
+    def __init__(self, definitions, events):
+        self.definitions, self.events, self._pairs = definitions, events, None
+
+    def __contains__(self, pair):
+        if self._pairs is None:
+            testing = [definition.automation.pk for definition in self.definitions.automations.values()
+                       if definition.automation.status == Automation.STATUS.testing]
+            self._pairs = set(TestLearner.objects.filter(
+                automation_id__in=testing, user_id__in={event.user_id for event in self.events}).values_list(
+                "automation_id", "user_id")) if testing else set()
+        return pair in self._pairs
+
+
+def matching_triggers(batch, definitions, event, context, learner_courses, testing):
+    """``(automation, event, position, evaluation)`` for each automation whose first holding trigger
+    lets the learner in; the refusals of scope and testing mode are recorded."""
+    found = []
+    for automation_id in definitions.triggers_by_type.get(event.event_type, ()):
+        automation = definitions.automation(automation_id)
+        in_scope = event_in_scope(automation, event, learner_courses)
+        if not in_scope and (event.payload or {}).get("course_key"):
+            continue  # another course's event: nothing this automation was asked to hear
         context.automation = automation
-        for position, trigger_filter in triggers:
+        for position, trigger_filter in definitions.automations[automation_id].triggers[event.event_type]:
             evaluation = _safe_evaluate(trigger_filter, context, f"triggers[{position}].filter")
             if evaluation is None or not evaluation.result:
                 continue
-            run, refusal = start_run(automation, event.user_id, event=event, trigger_position=position, now=now,
-                                     is_test=is_test)
-            if run is None:
-                log.info("lms_automations: %s did not start for user %s: %s", automation, event.user_id, refusal)
+            if not in_scope:
+                batch.refuse(automation_id, event.user_id, "scope",
+                             f"{event.event_type}: not enrolled in a course of the automation")
+            elif automation.status == Automation.STATUS.testing and (automation_id, event.user_id) not in testing:
+                batch.refuse(automation_id, event.user_id, "testing", f"{event.event_type}: not a test learner")
             else:
-                run.context["trigger"] = evaluation.as_detail()
-                run.save(update_fields=["context"])
-                started.append(run)
+                found.append((automation, event, position, evaluation))
             break
+    return found
+
+
+def enter(batch, definitions, candidates, open_runs):
+    """Decide each candidate's entry under its locked ``LearnerEntry``; returns the runs started."""
+    entries = _lock_entries({(automation.pk, event.user_id) for automation, event, _, _ in candidates})
+    known = {run.pk: run for runs in open_runs.values() for run in runs}
+    wanted = [entry.active_run_id for entry in entries.values()
+              if entry.active_run_id and entry.active_run_id not in known]
+    if wanted:
+        for run in Run.objects.select_for_update().filter(pk__in=wanted).order_by("pk"):
+            run.automation = definitions.automation(run.automation_id) or run.automation
+            known[run.pk] = run
+    started = []
+    for automation, event, position, evaluation in candidates:
+        entry = entries[(automation.pk, event.user_id)]
+        previous = known.get(entry.active_run_id)
+        if previous is not None and previous.status not in Run.OPEN_STATUSES:
+            previous = None
+        refusal = entry_refusal_reason(automation, entry, batch.now, previous)
+        if refusal:
+            batch.refuse(automation.pk, event.user_id, refusal[0], refusal[1])
+            log.info("lms_automations: %s did not start for user %s: %s", automation, event.user_id, refusal[1])
+            continue
+        if previous is not None and automation.entry_policy == Automation.ENTRY_POLICY.restart:
+            batch.end(previous, Run.STATUS.exited, "restarted: the learner entered the automation again",
+                      automation=automation)
+        started.append(_new_run(batch, definitions, automation, event, position, evaluation, entry))
     return started
 
 
-def _in_scope(automation, payload, user_id):
-    """SPEC §5.16: events of the automation's courses; course-less ones only for its enrolled learners."""
-    return authority.event_in_scope(automation, payload, user_id, get_host())
+def _lock_entries(pairs):
+    """The ``LearnerEntry`` rows of these (automation, learner) pairs, created if missing and locked in
+    (automation, learner) order — one order for every worker, so none waits on another in a circle."""
+    ordered = sorted(pairs)
+    LearnerEntry.objects.bulk_create([LearnerEntry(automation_id=a, user_id=u) for a, u in ordered],
+                                     ignore_conflicts=True)
+    rows = LearnerEntry.objects.select_for_update().filter(
+        automation_id__in={a for a, _ in ordered}, user_id__in={u for _, u in ordered}).order_by(
+        "automation_id", "user_id")
+    return {(row.automation_id, row.user_id): row for row in rows if (row.automation_id, row.user_id) in pairs}
+
+
+def _new_run(batch, definitions, automation, event, position, evaluation, entry):
+    now = batch.now
+    run = Run(
+        automation=automation, user_id=event.user_id, status=Run.STATUS.pending,
+        current_step_id=definitions.automations[automation.pk].first_step_id or "", trigger_position=position,
+        event=event, is_test=automation.status == Automation.STATUS.testing, started_at=now,
+        context={"event_type": event.event_type, "event": dict(event.payload), "event_id": event.pk,
+                 "trigger": evaluation.as_detail()},
+    )
+    batch.new_runs.append(run)
+    entry.entry_count += 1
+    entry.first_entered_at = entry.first_entered_at or now
+    entry.last_entered_at = now
+    batch.enter(entry, run)
+    batch.log(run, RunLog.KIND.started, f"started by {event.event_type} (trigger {position + 1})",
+              detail={"event_id": event.pk})
+    batch.wake(run, now, RunWake.REASON.start)
+    return run
 
 
 def _safe_evaluate(tree, context, path):

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..conf import get_setting
+from ..happened.recording import record_event
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake
-from ..recording import record_event
 from .flow import first_step_id
 
 log = logging.getLogger(__name__)
@@ -29,17 +29,23 @@ def add_log(run, kind, message, *, step_id="", detail=None, at=None):
 
 def entry_refusal(automation, entry, now):
     """Why the entry policy keeps the learner out now (None when they may enter)."""
+    refusal = entry_refusal_reason(automation, entry, now, _open_run(entry))
+    return refusal[1] if refusal else None
+
+
+def entry_refusal_reason(automation, entry, now, open_run):
+    """``(EntryRefusal reason code, message)`` or None; ``open_run`` is the entry's open run, if any."""
     dedupe = datetime.timedelta(seconds=get_setting("DEDUPE_SECONDS"))
     if entry.last_entered_at and now - entry.last_entered_at < dedupe:
-        return f"entered less than {int(dedupe.total_seconds())} s ago"
+        return "guard", f"entered less than {int(dedupe.total_seconds())} s ago"
     policy = automation.entry_policy
     if policy == Automation.ENTRY_POLICY.once and entry.entry_count:
-        return "the automation runs once per learner, and this learner has been in it"
+        return "once", "the automation runs once per learner, and this learner has been in it"
     if (policy == Automation.ENTRY_POLICY.once_per and entry.last_entered_at and automation.entry_period
             and now - entry.last_entered_at < automation.entry_period):
-        return "the learner entered within the automation's once-per period"
-    if policy == Automation.ENTRY_POLICY.skip_if_active and _open_run(entry):
-        return "the learner is already in this automation"
+        return "once_per", "the learner entered within the automation's once-per period"
+    if policy == Automation.ENTRY_POLICY.skip_if_active and open_run is not None:
+        return "skip_if_active", "the learner is already in this automation"
     return None
 
 

@@ -1,10 +1,21 @@
-"""Taking a run through its steps: actions, branches and waits (SPEC §5.5–§5.7, §5.14–§5.15).
+"""Taking a set of runs through their steps together (SPEC §5.5–§5.7, §5.14–§5.15).
 
-A run is claimed through its ``RunWake`` row (the tick leases it; inline callers claim it directly),
-then advanced one step per transaction until it waits, fails or ends. While it advances, the wake
-row holds a lease: a worker that dies mid-run leaves a wake that falls due again, and the tick
-resumes the run at the step it had reached.
+The stepper advances runs in *rounds*. A round is one transaction: it claims the runs (through
+their ``RunWake`` rows: due now, or leased by the tick with the token it hands over), locks them,
+and moves each one as far as it can go in memory — branches and waits computed, database-local
+actions (``external = False``: tags, points, fields, lists…) executed in a savepoint each — then
+writes every step record, timeline row, wake-up and ``ActionExecution`` with a few bulk
+statements (``engine.batch``) and commits: a database-local action commits with the record of its
+step, exactly once. A run that reaches an external action (webhook, e-mail, host calls) stops
+there with its ``ActionExecution`` counted and a lease on its wake; after the commit the calls are
+made outside any transaction, at least once, with their ``run:step:visit`` key; the next round
+records their results and carries those runs on.
+
+A worker killed anywhere leaves each run at the last step a committed round recorded, leased: the
+tick resumes it when the lease runs out. A round that fails is retried run by run, and a run that
+still fails is set aside for a retry later (its batch-mates go on).
 """
+import dataclasses
 import datetime
 import logging
 
@@ -12,57 +23,233 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import get_setting
+from ..happened.recording import without_savepoints
 from ..models import ActionExecution, Run, RunLog, RunWake
+from .batch import Batch
 from .conditions import evaluate_tree
 from .context import StepContext
 from .errors import EndRun, StepError, TransientError
-from .flow import first_child_id, get_step, next_step_id
-from .runs import add_log, end_run, schedule_wake
 from .secret_params import revealed_step_params
+from .trigger_index import definitions
 
 log = logging.getLogger(__name__)
 MAX_STEPS_PER_PASS = 250
+RUNS_PER_BATCH = 200
+#: How many rounds of external calls one pass makes before leaving the runs due for the tick.
+MAX_ROUNDS = 20
+
+
+class _Careful(Exception):
+    """A database-local action failed in a round run without savepoints: do the round again with them."""
+
+
+@dataclasses.dataclass
+class _Call:
+    """An external action to perform after the round commits, and then its outcome."""
+
+    run: Run
+    step: object
+    action_class: type
+    params: dict
+    context: StepContext
+    execution: ActionExecution
+    result: object = None
+    error: StepError = None
+
+
+def advance_runs(run_ids, *, token=None, now=None):
+    """Claim and advance these runs (due now, or leased under ``token``); returns how many were claimed."""
+    ordered = sorted(set(run_ids))
+    claimed = 0
+    for start in range(0, len(ordered), RUNS_PER_BATCH):
+        claimed += _advance(ordered[start:start + RUNS_PER_BATCH], token=token, now=now)
+    return claimed
 
 
 def claim_run(run_id, *, token=None, now=None):
-    """Lock a due run for advancing; returns the run or None (not due, already taken, or over).
+    """Whether ``run_id`` is due (or leased under ``token``) and open: the run, else None.
 
-    ``token`` is the lease the tick wrote into the wake row; a resume carrying a stale token (the
-    run moved on since) does nothing.
-    """
+    Kept for callers that claim one run and then advance it: the claim itself is made by
+    ``advance_run`` in the transaction of its first step."""
     now = now or timezone.now()
+    wake = RunWake.objects.filter(run_id=run_id).first()
+    if wake is None or (wake.due_at.isoformat() != token if token else wake.due_at > now):
+        return None
+    run = Run.objects.filter(pk=run_id, status__in=Run.OPEN_STATUSES).first()
+    if run is not None:
+        run.claim_token, run.claim_now = token, now
+    return run
+
+
+def advance_run(run, *, now=None):
+    """Advance one run from ``claim_run``; returns it as it is afterwards."""
+    _advance([run.pk], token=getattr(run, "claim_token", None), now=now or getattr(run, "claim_now", None))
+    run.refresh_from_db()
+    return run
+
+
+def _advance(run_ids, *, token, now):
+    """Rounds over these runs until none has an external call waiting; returns how many were claimed."""
+    calls, claimed = None, 0
+    for round_number in range(MAX_ROUNDS):
+        try:
+            count, calls = _fast_then_careful(run_ids, calls, token=token, now=now, claim=round_number == 0)
+        except Exception:  # pylint: disable=broad-except
+            if len(run_ids) == 1:
+                log.exception("lms_automations: run %s could not be advanced; set aside for a retry", run_ids[0])
+                _set_aside(run_ids[0])
+                return claimed
+            log.exception("lms_automations: a round of %d run(s) failed; advancing them one by one", len(run_ids))
+            by_run = {call.run.pk: call for call in calls or ()}
+            for run_id in run_ids:
+                claimed += _advance_alone(run_id, by_run.get(run_id), token=token, now=now,
+                                          claim=round_number == 0)
+            return claimed
+        if round_number == 0:
+            claimed = count
+        if not calls:
+            return claimed
+        for call in calls:
+            _perform(call)
+        run_ids = [call.run.pk for call in calls]
+    return claimed
+
+
+def _advance_alone(run_id, call, *, token, now, claim):
+    """A run of a failed round, on its own (its own rounds, its own transactions)."""
+    calls = [call] if call else None
+    claimed = 0
+    for round_number in range(MAX_ROUNDS):
+        try:
+            count, calls = _fast_then_careful([run_id], calls, token=token, now=now,
+                                              claim=claim and round_number == 0)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("lms_automations: run %s could not be advanced; set aside for a retry", run_id)
+            _set_aside(run_id)
+            return claimed
+        claimed = claimed or count
+        if not calls:
+            return claimed
+        for pending in calls:
+            _perform(pending)
+    return claimed
+
+
+def _fast_then_careful(run_ids, calls, **kwargs):
+    """A round without savepoints (each costs two statements per action); if a database-local action
+    fails in it, the round rolls back whole and is done again with a savepoint around each action."""
+    try:
+        with transaction.atomic(), without_savepoints():
+            return _round(run_ids, calls, careful=False, **kwargs)
+    except _Careful:
+        log.info("lms_automations: an action failed in a round of %d run(s); doing it again carefully",
+                 len(run_ids))
     with transaction.atomic():
-        wake = RunWake.objects.select_for_update().filter(run_id=run_id).first()
-        if wake is None or (wake.due_at.isoformat() != token if token else wake.due_at > now):
-            return None
-        run = Run.objects.select_for_update().get(pk=run_id)  # automation loads lazily: lock runs only
+        return _round(run_ids, calls, careful=True, **kwargs)
+
+
+def _round(run_ids, calls, *, token, now, claim, careful=True):
+    """One transaction: claim or re-lock the runs, record last round's calls, step, write."""
+    now = now or timezone.now()
+    automation_ids = set(Run.objects.filter(pk__in=run_ids).values_list("automation_id", flat=True))
+    snapshot = definitions(automation_ids)
+    batch = Batch(now=now)
+    runs = _claim(batch, snapshot, run_ids, token) if claim else _locked_executing(snapshot, run_ids)
+    by_run = {call.run.pk: call for call in calls or ()}
+    executions = _executions(snapshot, runs, by_run)
+    lease = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
+    waiting = []
+    for run in runs:
+        call = by_run.get(run.pk)
+        if call is not None and not _record_call(batch, run, call):
+            continue
+        pending = _step(batch, snapshot, run, executions, careful)
+        if pending is not None:
+            waiting.append(pending)
+        if id(run) not in batch.wakes:
+            if run.status == Run.STATUS.executing:
+                batch.wake(run, lease, RunWake.REASON.start)
+            else:
+                batch.no_wake(run)
+    advanced = {run.pk for run in runs}
+    for call in by_run.values():
+        if call.run.pk not in advanced and call.error is None:
+            _record_success(batch, call.execution, call.result)  # done, though the run ended meanwhile
+    batch.flush()
+    return len(runs), waiting
+
+
+def _claim(batch, snapshot, run_ids, token):
+    """Lock the due wakes and their open runs; step runs past the waits that are over."""
+    now = batch.now
+    wakes = {wake.run_id: wake for wake in RunWake.objects.select_for_update().filter(run_id__in=run_ids)
+             .order_by("run_id")
+             if (wake.due_at.isoformat() == token if token else wake.due_at <= now)}
+    if not wakes:
+        return []
+    runs = []
+    for run in Run.objects.select_for_update().filter(pk__in=list(wakes)).order_by("pk"):
+        run.automation = snapshot.automation(run.automation_id) or run.automation
         if run.status not in Run.OPEN_STATUSES:
-            wake.delete()
-            return None
-        if wake.reason in (RunWake.REASON.wait, RunWake.REASON.timeout) and not _leave_wait(run, wake.reason, now):
-            return None
-        wake.reason = RunWake.REASON.start
-        wake.due_at = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
-        wake.save()
+            batch.no_wake(run)
+            continue
+        reason = wakes[run.pk].reason
+        if reason in (RunWake.REASON.wait, RunWake.REASON.timeout) and not _leave_wait(batch, snapshot, run, reason):
+            continue
         run.status = Run.STATUS.executing
-        run.save(update_fields=["status", "current_step_id", "visit", "attempts", "awaited_event_type", "modified"])
-        return run
+        batch.changed(run)
+        runs.append(run)
+    return runs
 
 
-def _leave_wait(run, reason, now):
+def _locked_executing(snapshot, run_ids):
+    """The runs still ours to advance: locked and executing (an exit or staff may have ended one)."""
+    runs = []
+    for run in Run.objects.select_for_update().filter(pk__in=run_ids).order_by("pk"):
+        if run.status != Run.STATUS.executing:
+            log.info("lms_automations: run %s is %s; it takes no further step", run.pk, run.status)
+            continue
+        run.automation = snapshot.automation(run.automation_id) or run.automation
+        runs.append(run)
+    return runs
+
+
+def _executions(snapshot, runs, calls):
+    """The ``ActionExecution`` rows of the action steps the runs stand at (one read)."""
+    known = {call.execution.idempotency_key: call.execution for call in calls.values()}
+    keys = []
+    for run in runs:
+        step = snapshot.step(run.automation_id, run.current_step_id)
+        if step is not None and step.step_type == "action":
+            key = _key(run, step)
+            if key not in known:
+                keys.append(key)
+    if keys:
+        known.update((execution.idempotency_key, execution)
+                     for execution in ActionExecution.objects.filter(idempotency_key__in=keys))
+    return known
+
+
+def _key(run, step):
+    return f"{run.pk}:{step.step_id}:{run.visit}"
+
+
+def _leave_wait(batch, snapshot, run, reason):
     """Move a run past the wait it was in; False when the run ended there instead."""
-    step = get_step(run.automation_id, run.current_step_id)
+    step = snapshot.step(run.automation_id, run.current_step_id)
     if reason == RunWake.REASON.timeout:
         awaited = run.awaited_event_type
         run.awaited_event_type = ""
         if step is not None and (step.params or {}).get("on_timeout") == "end":
-            end_run(run, Run.STATUS.exited, f"no {awaited} event before the timeout", now=now, step_id=step.step_id)
+            batch.end(run, Run.STATUS.exited, f"no {awaited} event before the timeout", step_id=step.step_id,
+                      automation=run.automation)
             return False
-        add_log(run, RunLog.KIND.resumed, f"no {awaited} event before the timeout; continuing",
-                step_id=run.current_step_id, at=now)
+        batch.log(run, RunLog.KIND.resumed, f"no {awaited} event before the timeout; continuing",
+                  step_id=run.current_step_id)
     else:
-        add_log(run, RunLog.KIND.resumed, "the wait is over", step_id=run.current_step_id, at=now)
-    _point_to(run, next_step_id(step) if step else None)
+        batch.log(run, RunLog.KIND.resumed, "the wait is over", step_id=run.current_step_id)
+    _point_to(run, step.next_id if step else None)
+    batch.changed(run)
     return True
 
 
@@ -72,138 +259,137 @@ def _point_to(run, step_id):
     run.attempts = 0
 
 
-def advance_run(run, *, now=None):
-    """Run steps until the run waits, fails or ends. ``run`` must come from ``claim_run``.
+def _move_on(batch, run, step, target, kind, message, detail=None):
+    """Record a finished step and point the run at ``target``."""
+    batch.log(run, kind, message, step_id=step.step_id, detail=detail)
+    _point_to(run, target)
+    batch.changed(run)
 
-    Before each step the run's status is read again: an exit condition, another automation's
-    ``automation.exit`` or staff may have ended the run while a step was running (in another
-    process), and an ended run takes no further step.
-    """
-    for index in range(MAX_STEPS_PER_PASS):
-        # The claim has just set the run executing under its row lock: the first step needs no re-read.
-        if index and not _still_executing(run):
-            return run
-        now_step = now or timezone.now()
+
+def _step(batch, snapshot, run, executions, careful=True):
+    """Move ``run`` as far as it goes in memory; returns a ``_Call`` when an external action is next."""
+    for _ in range(MAX_STEPS_PER_PASS):
         if not run.current_step_id:
-            with transaction.atomic():
-                if _locked_still_executing(run):
-                    end_run(run, Run.STATUS.fulfilled, "reached the end of the flow", now=now_step)
-            return run
-        step = get_step(run.automation_id, run.current_step_id)
+            batch.end(run, Run.STATUS.fulfilled, "reached the end of the flow", automation=run.automation)
+            return None
+        step = snapshot.step(run.automation_id, run.current_step_id)
         if step is None:
-            with transaction.atomic():
-                if _locked_still_executing(run):
-                    end_run(run, Run.STATUS.failed, f"step {run.current_step_id!r} no longer exists", now=now_step)
-            return run
-        context = StepContext.for_run(run, now=now_step)
+            batch.end(run, Run.STATUS.failed, f"step {run.current_step_id!r} no longer exists",
+                      automation=run.automation)
+            return None
+        context = StepContext.for_run(run, now=batch.now)
         try:
-            carry_on = _STEP_HANDLERS[step.step_type](run, step, context)
+            outcome = _STEP_HANDLERS[step.step_type](batch, run, step, context, executions, careful)
+        except _Careful:
+            raise
         except EndRun as stop:
-            with transaction.atomic():
-                if _locked_still_executing(run):
-                    end_run(run, stop.status, stop.message, now=now_step, step_id=step.step_id)
-            return run
+            batch.end(run, stop.status, stop.message, step_id=step.step_id, automation=run.automation)
+            return None
         except StepError as error:
-            _handle_failure(run, step, error, now_step)
-            return run
+            _handle_failure(batch, run, step, error, executions)
+            return None
         except Exception as error:  # pylint: disable=broad-except
-            # Deadlocks, dropped connections, bugs: retried like a transient error, then failed.
+            # Dropped connections, bugs: retried like a transient error, then failed.
             log.exception("lms_automations: step %s of run %s raised", step.step_id, run.pk)
-            _handle_failure(run, step, _as_transient(error), now_step)
-            return run
-        if not carry_on:
-            return run
-    with transaction.atomic():
-        schedule_wake(run, timezone.now(), RunWake.REASON.start)
-        Run.objects.filter(pk=run.pk, status=Run.STATUS.executing).update(status=Run.STATUS.pending)
-    return run
-
-
-def _still_executing(run):
-    """Whether the run is still ours to advance (one indexed read of its status)."""
-    status = Run.objects.filter(pk=run.pk).values_list("status", flat=True).first()
-    if status == Run.STATUS.executing:
-        return True
-    if status is not None:
-        run.refresh_from_db()
-    log.info("lms_automations: run %s is %s; it takes no further step", run.pk, status or "deleted")
-    return False
-
-
-def _locked_still_executing(run):
-    """Inside a transaction, before writing the run's status: lock its row and check it is still
-    executing — a run ended elsewhere while its step ran is neither reopened nor ended twice."""
-    status = Run.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
-    return status == Run.STATUS.executing
+            _handle_failure(batch, run, step, _as_transient(error), executions)
+            return None
+        if outcome is not True:
+            return outcome if isinstance(outcome, _Call) else None
+    run.status = Run.STATUS.pending
+    batch.changed(run)
+    batch.wake(run, batch.now, RunWake.REASON.start)
+    return None
 
 
 def _as_transient(error):
     return TransientError(f"{type(error).__name__}: {error}")
 
 
-def _move_on(run, step, target, kind, message, detail=None):
-    """Record a finished step and point the run at ``target`` (inside the caller's transaction)."""
-    _point_to(run, target)
-    run.save(update_fields=["current_step_id", "visit", "attempts", "modified"])
-    add_log(run, kind, message, step_id=step.step_id, detail=detail)
-
-
 # --- actions -------------------------------------------------------------------------------------
 
 
-def _run_action(run, step, context):
+def _run_action(batch, run, step, context, executions, careful=True):
     from ..catalogue import get_actions  # pylint: disable=import-outside-toplevel
 
     action_class = get_actions().get(step.kind)
     if action_class is None:
         raise StepError(f"unknown action {step.kind!r}")
-    key = f"{run.pk}:{step.step_id}:{run.visit}"
+    key = _key(run, step)
     context.idempotency_key = key
     params = _rendered_action_params(action_class, step, context)
-    if not action_class.external:
-        # Database-local: the effect, its record and the move to the next step commit together.
+    execution = executions.get(key)
+    if execution is None:
+        execution = ActionExecution(run=run, step_id=step.step_id, visit=run.visit, action=step.kind,
+                                    idempotency_key=key)
+        executions[key] = execution
+        batch.new_executions.append(execution)
+    elif execution.pk is not None:
+        batch.dirty_executions[execution.pk] = execution
+    detail = {"params": _loggable(params)}
+    if execution.status == ActionExecution.STATUS.succeeded:
+        result = execution.result
+    elif not action_class.external and careful:
+        # Database-local: the effect commits with its record and the move (or goes with its savepoint).
         with transaction.atomic():
-            execution, _ = ActionExecution.objects.get_or_create(
-                idempotency_key=key,
-                defaults={"run": run, "step_id": step.step_id, "visit": run.visit, "action": step.kind},
-            )
-            result = execution.result if execution.status == ActionExecution.STATUS.succeeded else (
-                action_class().execute(params, context) or {})
-            _record_success(execution, result)
-            _move_on(run, step, next_step_id(step), RunLog.KIND.action, f"{step.kind} done",
-                     {"params": _loggable(params), "result": result})
-        return True
-    with transaction.atomic():
-        execution, _ = ActionExecution.objects.get_or_create(
-            idempotency_key=key,
-            defaults={"run": run, "step_id": step.step_id, "visit": run.visit, "action": step.kind},
-        )
+            result = action_class().execute(params, context) or {}
+    elif not action_class.external:
+        try:
+            result = action_class().execute(params, context) or {}
+        except Exception as error:  # pylint: disable=broad-except
+            raise _Careful() from error
+    else:
         execution.attempts += 1
-        execution.save(update_fields=["attempts", "modified"])
-    # External: at least once, with the key passed on (webhook header, Message-ID).
-    result = execution.result if execution.status == ActionExecution.STATUS.succeeded else (
-        action_class().execute(params, context) or {})
-    with transaction.atomic():
-        _record_success(execution, result)
-        _move_on(run, step, next_step_id(step), RunLog.KIND.action, f"{step.kind} done",
-                 {"params": _loggable(params), "result": result, "idempotency_key": key})
+        return _Call(run=run, step=step, action_class=action_class, params=params, context=context,
+                     execution=execution)
+    _record_success(batch, execution, result)
+    if action_class.external:
+        detail["idempotency_key"] = key
+    _move_on(batch, run, step, step.next_id, RunLog.KIND.action, f"{step.kind} done", {**detail, "result":
+                                                                                      execution.result})
+    return True
+
+
+def _perform(call):
+    """An external action, outside any transaction: at least once, with the key passed on."""
+    try:
+        call.result = call.action_class().execute(call.params, call.context) or {}
+    except StepError as error:
+        call.error = error
+    except Exception as error:  # pylint: disable=broad-except
+        log.exception("lms_automations: step %s of run %s raised", call.step.step_id, call.run.pk)
+        call.error = _as_transient(error)
+
+
+def _record_call(batch, run, call):
+    """Record last round's external call on the re-locked run; False when the run stops here."""
+    executions = {call.execution.idempotency_key: call.execution}
+    if call.execution.pk is not None:
+        batch.dirty_executions[call.execution.pk] = call.execution
+    if call.error is not None:
+        _handle_failure(batch, run, call.step, call.error, executions)
+        return False
+    _record_success(batch, call.execution, call.result)
+    _move_on(batch, run, call.step, call.step.next_id, RunLog.KIND.action, f"{call.step.kind} done",
+             {"params": _loggable(call.params), "result": call.execution.result,
+              "idempotency_key": call.execution.idempotency_key})
     return True
 
 
 def _rendered_action_params(action_class, step, context):
     """The step's params with templates rendered, except those the action renders itself."""
     raw_names = set(getattr(action_class, "raw_params", ()) or ())
-    params = revealed_step_params(step, strict=True)
+    params = revealed_step_params(step, strict=True)  # secrets decrypted only here (ADR 0010)
     rendered = context.render({name: value for name, value in params.items() if name not in raw_names},
                               f"steps.{step.step_id}.params")
     return {name: params[name] if name in raw_names else rendered[name] for name in params}
 
 
-def _record_success(execution, result):
+def _record_success(batch, execution, result):
     execution.status = ActionExecution.STATUS.succeeded
     execution.result = result if isinstance(result, dict) else {"value": result}
     execution.error = ""
-    execution.save(update_fields=["status", "result", "error", "modified"])
+    if execution.pk is not None:
+        batch.dirty_executions[execution.pk] = execution
 
 
 def _loggable(params):
@@ -213,20 +399,20 @@ def _loggable(params):
 # --- branches ------------------------------------------------------------------------------------
 
 
-def _run_branch(run, step, context):
+def _run_branch(batch, run, step, context, executions, careful=True):
     evaluation = evaluate_tree(step.condition, context, path=f"steps.{step.step_id}.condition")
     side = "yes" if evaluation.result else "no"
-    target = first_child_id(step, side) or next_step_id(step)
-    with transaction.atomic():
-        _move_on(run, step, target, RunLog.KIND.branch, f"condition {'held' if evaluation.result else 'did not hold'}"
-                 f" → {side}", {**evaluation.as_detail(), "side": side})
+    target = (step.yes_first if evaluation.result else step.no_first) or step.next_id
+    _move_on(batch, run, step, target, RunLog.KIND.branch,
+             f"condition {'held' if evaluation.result else 'did not hold'} → {side}",
+             {**evaluation.as_detail(), "side": side})
     return True
 
 
 # --- waits ---------------------------------------------------------------------------------------
 
 
-def _run_wait(run, step, context):
+def _run_wait(batch, run, step, context, executions, careful=True):
     from ..catalogue import get_waits  # pylint: disable=import-outside-toplevel
 
     wait_class = get_waits().get(step.kind)
@@ -235,30 +421,27 @@ def _run_wait(run, step, context):
     params = context.render(step.params or {}, f"steps.{step.step_id}.params")
     due_at = wait_class().due_at(params, context)
     awaited = getattr(wait_class, "awaited_event", lambda p: None)(params)
-    with transaction.atomic():
-        if not _locked_still_executing(run):
-            return False
-        if awaited:
-            run.awaited_event_type = awaited
-            run.status = Run.STATUS.pending
-            run.save(update_fields=["awaited_event_type", "status", "modified"])
-            if due_at:
-                schedule_wake(run, due_at, RunWake.REASON.timeout)
-            else:
-                RunWake.objects.filter(run=run).delete()
-            until = f" until {due_at.isoformat()}" if due_at else ""
-            add_log(run, RunLog.KIND.wait, f"waiting for {awaited}{until}", step_id=step.step_id,
-                    detail={"event": awaited, "timeout_at": due_at.isoformat() if due_at else None})
-            return False
-        if due_at is None or due_at <= context.now:
-            _move_on(run, step, next_step_id(step), RunLog.KIND.wait, "the wait was already over",
-                     {"due_at": due_at.isoformat() if due_at else None})
-            return True
+    if awaited:
+        run.awaited_event_type = awaited
         run.status = Run.STATUS.pending
-        run.save(update_fields=["status", "modified"])
-        schedule_wake(run, due_at, RunWake.REASON.wait)
-        add_log(run, RunLog.KIND.wait, f"waiting until {due_at.isoformat()}", step_id=step.step_id,
-                detail={"due_at": due_at.isoformat()})
+        batch.changed(run)
+        if due_at:
+            batch.wake(run, due_at, RunWake.REASON.timeout)
+        else:
+            batch.no_wake(run)
+        until = f" until {due_at.isoformat()}" if due_at else ""
+        batch.log(run, RunLog.KIND.wait, f"waiting for {awaited}{until}", step_id=step.step_id,
+                  detail={"event": awaited, "timeout_at": due_at.isoformat() if due_at else None})
+        return False
+    if due_at is None or due_at <= context.now:
+        _move_on(batch, run, step, step.next_id, RunLog.KIND.wait, "the wait was already over",
+                 {"due_at": due_at.isoformat() if due_at else None})
+        return True
+    run.status = Run.STATUS.pending
+    batch.changed(run)
+    batch.wake(run, due_at, RunWake.REASON.wait)
+    batch.log(run, RunLog.KIND.wait, f"waiting until {due_at.isoformat()}", step_id=step.step_id,
+              detail={"due_at": due_at.isoformat()})
     return False
 
 
@@ -268,31 +451,56 @@ _STEP_HANDLERS = {"action": _run_action, "branch": _run_branch, "wait": _run_wai
 # --- failures ------------------------------------------------------------------------------------
 
 
-def _handle_failure(run, step, error, now):
+def _handle_failure(batch, run, step, error, executions):
     """Fail the run for a permanent error; retry a transient one with exponential backoff."""
-    with transaction.atomic():
-        ActionExecution.objects.filter(run=run, step_id=step.step_id, visit=run.visit).exclude(
-            status=ActionExecution.STATUS.succeeded).update(status=ActionExecution.STATUS.failed, error=error.message)
-        if not _locked_still_executing(run):
-            add_log(run, RunLog.KIND.error, f"{error.message} (the run had already ended; nothing retried)",
-                    step_id=step.step_id, at=now, detail=error.detail)
-            return
-        max_attempts = get_setting("RETRY_MAX_ATTEMPTS")
-        if error.permanent or run.attempts + 1 >= max_attempts:
-            status = Run.STATUS.failed_silently if error.silent else Run.STATUS.failed
-            message = error.message if error.permanent else f"gave up after {max_attempts} attempts: {error.message}"
-            end_run(run, status, message, now=now, step_id=step.step_id, detail=error.detail)
-            return
-        run.attempts += 1
-        delay = error.retry_after or retry_delay(run.attempts)
-        run.status = Run.STATUS.pending
-        run.save(update_fields=["attempts", "status", "modified"])
-        schedule_wake(run, now + datetime.timedelta(seconds=delay), RunWake.REASON.retry)
-        add_log(run, RunLog.KIND.retry, f"{error.message}; retrying in {int(delay)} s (attempt {run.attempts + 1})",
-                step_id=step.step_id, at=now, detail=error.detail)
+    execution = executions.get(_key(run, step))
+    if execution is not None and execution.status != ActionExecution.STATUS.succeeded:
+        execution.status, execution.error = ActionExecution.STATUS.failed, error.message
+        if execution.pk is not None:
+            batch.dirty_executions[execution.pk] = execution
+    max_attempts = get_setting("RETRY_MAX_ATTEMPTS")
+    if error.permanent or run.attempts + 1 >= max_attempts:
+        status = Run.STATUS.failed_silently if error.silent else Run.STATUS.failed
+        message = error.message if error.permanent else f"gave up after {max_attempts} attempts: {error.message}"
+        batch.end(run, status, message, step_id=step.step_id, detail=error.detail, automation=run.automation)
+        return
+    run.attempts += 1
+    delay = error.retry_after or retry_delay(run.attempts)
+    run.status = Run.STATUS.pending
+    batch.changed(run)
+    batch.wake(run, batch.now + datetime.timedelta(seconds=delay), RunWake.REASON.retry)
+    batch.log(run, RunLog.KIND.retry, f"{error.message}; retrying in {int(delay)} s (attempt {run.attempts + 1})",
+              step_id=step.step_id, detail=error.detail)
+
+
+def _set_aside(run_id):
+    """A run whose round keeps failing (a poison run): counted as a transient failure of its step,
+    due again after the backoff, failed after ``RETRY_MAX_ATTEMPTS`` — its batch-mates go on."""
+    try:
+        with transaction.atomic():
+            run = Run.objects.select_for_update().filter(pk=run_id, status__in=Run.OPEN_STATUSES).first()
+            if run is None:
+                return
+            batch = Batch(now=timezone.now())
+            step = definitions().step(run.automation_id, run.current_step_id)
+            error = TransientError("the step could not be recorded")
+            if step is None:
+                batch.end(run, Run.STATUS.failed, error.message)
+            else:
+                _handle_failure(batch, run, step, error, {})
+            batch.flush()
+    except Exception:  # pylint: disable=broad-except
+        log.exception("lms_automations: run %s could not be set aside; its lease will bring it back", run_id)
 
 
 def retry_delay(attempt):
     """Seconds before retry number ``attempt``: exponential from RETRY_BASE_SECONDS, capped."""
     base = get_setting("RETRY_BASE_SECONDS")
     return min(base * (2 ** (attempt - 1)), get_setting("RETRY_MAX_DELAY_SECONDS"))
+
+
+def enqueue_resume(run_ids, token):
+    """One Celery task per batch of runs (a task per tiny step would cost more than the step)."""
+    from .tick import enqueue_resume as enqueue  # pylint: disable=import-outside-toplevel
+
+    enqueue(run_ids, token)

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import get_setting
+from ..happened.recording import NO_LISTENER, enqueue_dispatch
 from ..models import Event, RunWake
-from ..recording import enqueue_dispatch
 from ..scans import run_due_scans
+from .trigger_index import definitions
 
 log = logging.getLogger(__name__)
 
@@ -42,31 +43,38 @@ def run_tick(now=None):
 
 
 def relay_undispatched_events(now, limit=None):
-    """Re-enqueue events whose on-commit dispatch never ran (lost enqueue, broker down, crash).
+    """Re-enqueue events whose on-commit hand-off never ran (lost publish, broker down, crash).
 
     An event qualifies once it has waited ``OUTBOX_RELAY_AFTER_SECONDS`` since it was recorded and
-    since it was last relayed, so a backlog is not re-enqueued on every tick.
+    since it was last relayed, so a backlog is not re-enqueued on every tick. Each batch is one
+    message; events that nothing listens to (any more) are marked dispatched without one.
     """
     after = datetime.timedelta(seconds=get_setting("OUTBOX_RELAY_AFTER_SECONDS"))
     limit = limit or get_setting("TICK_BATCH_SIZE")
     cutoff = now - after
     relayed = 0
+    snapshot = definitions()
     while True:
         with transaction.atomic():
-            keys = list(
+            rows = list(
                 Event.objects.select_for_update(skip_locked=True)
                 .filter(dispatched_at__isnull=True, recorded_at__lte=cutoff)
                 .exclude(relayed_at__gt=cutoff)
                 .order_by("recorded_at", "id")
-                .values_list("idempotency_key", flat=True)[:limit]
+                .values_list("pk", "idempotency_key", "event_type")[:limit]
             )
-            if not keys:
+            if not rows:
                 break
+            unheard = [pk for pk, _key, event_type in rows if not snapshot.listens(event_type)]
+            if unheard:
+                Event.objects.filter(pk__in=unheard).update(
+                    dispatch_status=Event.DISPATCH.dispatched, dispatched_at=now, dispatch_note=NO_LISTENER)
+            keys = [key for pk, key, event_type in rows if pk not in set(unheard)]
             Event.objects.filter(idempotency_key__in=keys).update(relayed_at=now)
-        for key in keys:
-            enqueue_dispatch(key)
-        relayed += len(keys)
-        if len(keys) < limit:
+        if keys:
+            enqueue_dispatch(keys)
+        relayed += len(rows)
+        if len(rows) < limit:
             break
     if relayed:
         log.info("lms_automations: relayed %d undispatched event(s)", relayed)

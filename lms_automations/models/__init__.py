@@ -5,12 +5,13 @@ from .host_state import LearnerCourseState
 from .learner_data import LearnerField, LearnerList, LearnerTag, ListMembership, MarketingConsent, PointsEntry
 from .learners import Learner
 from .retired_learner import RetiredLearner
-from .runs import ActionExecution, LearnerEntry, Run, RunLog, RunWake
+from .runs import ActionExecution, EntryRefusal, LearnerEntry, Run, RunLog, RunWake
 
 __all__ = [
     "ActionExecution",
     "Automation",
     "CustomEventType",
+    "EntryRefusal",
     "Event",
     "ExitCondition",
     "Learner",

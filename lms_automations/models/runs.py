@@ -180,3 +180,39 @@ class ActionExecution(TimeStampedModel):
 
     def __str__(self):
         return f"{self.action} at {self.step_id} (visit {self.visit}): {self.status}"
+
+
+class EntryRefusal(models.Model):
+    """
+    Why a learner whose event matched a trigger did not enter the automation (SPEC §5.3, §5.16).
+
+    One compact row per refusal (entry policy, the 60 s guard, testing mode, scope), written in bulk
+    with the batch that decided it; not one per trigger filter that did not hold. Staff read them to
+    answer "why did this learner not get the e-mail?".
+
+    .. no_pii:
+    """
+
+    REASON = Choices(
+        ("once", "Once per learner: already entered"),
+        ("once_per", "Entered within the once-per period"),
+        ("skip_if_active", "Already in the automation"),
+        ("guard", "Entered less than the guard interval ago"),
+        ("testing", "Testing mode: not a test learner"),
+        ("scope", "Not enrolled in the automation's courses"),
+    )
+
+    automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="entry_refusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=16, choices=REASON)
+    detail = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        app_label = "lms_automations"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["automation", "at"], name="lmsauto_refusal_automation"),
+                   models.Index(fields=["user", "at"], name="lmsauto_refusal_learner")]
+
+    def __str__(self):
+        return f"user {self.user_id} kept out of {self.automation_id}: {self.reason}"

@@ -1,7 +1,11 @@
-"""A worker can die between any two statements of the step cycle: no step is lost, and no
-database-local action happens twice (SPEC §5.14). A "crash" here is an exception the engine does
-not catch (like a killed process): it propagates, the transaction in progress rolls back, and the
-run is resumed by the tick once its lease runs out."""
+"""A worker can die anywhere in a batch: no step is lost, and no database-local action happens
+twice (SPEC §5.14). A "crash" here is an exception the engine does not catch (like a killed
+process): it propagates, the transaction in progress rolls back — with every decision of the batch
+in it — and the tick relays the events and resumes the runs (once a lease, if any, runs out).
+
+Crash points: inside a database-local action, between a round's commit and its external call,
+after an external call before its result is recorded, in the dispatch batch's write, between
+the dispatch commit and the stepper, and in a stepper round's write with several learners in it."""
 import datetime
 
 import pytest
@@ -9,7 +13,8 @@ import time_machine
 from django.core import mail
 
 from lms_automations import api
-from lms_automations.engine import stepping
+from lms_automations.engine import batch, dispatch, stepping
+from lms_automations.engine.tick import run_tick
 from lms_automations.models import ActionExecution, CustomEventType, Event, LearnerTag, PointsEntry, Run
 from sandbox.lms import services
 
@@ -46,26 +51,42 @@ def start(learner, django_capture_on_commit_callbacks):
         api.emit("custom.go", learner, {})
 
 
-def finish(django_capture_on_commit_callbacks):
-    with time_machine.travel(AFTER_LEASE, tick=False), django_capture_on_commit_callbacks(execute=True):
+def finish(django_capture_on_commit_callbacks, when=AFTER_LEASE):
+    """What the tick does later: relay the undispatched events, resume the due runs."""
+    with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
+        run_tick()
         api.process_due()
-    return Run.objects.get()
+    return Run.objects.order_by("pk").first()
 
 
-def assert_done_once(run, emails=1):
+def assert_done_once(run, emails=1, learners=1):
     assert run.status == Run.STATUS.fulfilled
-    assert LearnerTag.objects.count() == 1
-    assert PointsEntry.objects.count() == 1
+    assert LearnerTag.objects.count() == learners
+    assert PointsEntry.objects.count() == learners
     assert len(mail.outbox) == emails
-    key = ActionExecution.objects.get(action="email.send").idempotency_key
+    key = ActionExecution.objects.get(run=run, action="email.send").idempotency_key
     assert key.startswith(f"{run.pk}:mail:")
-    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {f"<lms-automations.{key.replace(':', '.')}@lms>"}
-    assert ActionExecution.objects.filter(status="succeeded").count() == 3
-    assert Event.objects.filter(event_type="tag.added").count() == 1
+    mine = {m.extra_headers["Message-ID"] for m in mail.outbox if m.to == [run.user.email]}
+    assert mine == {f"<lms-automations.{key.replace(':', '.')}@lms>"}
+    assert ActionExecution.objects.filter(status="succeeded").count() == 3 * learners
+    assert Event.objects.filter(event_type="tag.added").count() == learners
 
 
-@pytest.mark.parametrize("where", ["tag", "points"])
-def test_crash_inside_a_database_local_action_rolls_it_back_and_it_runs_once(learner, where,
+def crash_on(calls, number=1):
+    """A function that raises Crash on its ``number``-th call, counted in ``calls``."""
+    def crash(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == number:
+            raise Crash()
+    return crash
+
+
+@pytest.mark.parametrize(("where", "status", "emails"), [
+    ("tag", Run.STATUS.pending, 1),  # the first round: its claim rolled back too, the run is due
+    # After the e-mail: the round recording it rolled back, so it goes again (at least once, same key).
+    ("points", Run.STATUS.executing, 2),
+])
+def test_crash_inside_a_database_local_action_rolls_it_back_and_it_runs_once(learner, where, status, emails,
                                                                             django_capture_on_commit_callbacks):
     from lms_automations.actions import learner_data
 
@@ -84,53 +105,95 @@ def test_crash_inside_a_database_local_action_rolls_it_back_and_it_runs_once(lea
         patch.setattr(target, "execute", crash_after_effect)
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
-        assert Run.objects.get().status == Run.STATUS.executing  # the worker "died" holding it
+        # The round rolled back whole: the effect and the step records with it.
+        assert Run.objects.get().status == status
         assert not (LearnerTag.objects.exists() if where == "tag" else PointsEntry.objects.exists())
-    assert_done_once(finish(django_capture_on_commit_callbacks))
+    assert_done_once(finish(django_capture_on_commit_callbacks), emails=emails)
 
 
 def test_crash_after_an_external_action_repeats_it_with_the_same_key(learner, django_capture_on_commit_callbacks):
-    original = stepping._record_success
+    original = stepping._record_call
     calls = []
 
-    def crash_once(execution, result):
-        calls.append(execution.action)
-        if execution.action == "email.send" and calls.count("email.send") == 1:
+    def crash_once(batch, run, call):
+        calls.append(call.step.kind)
+        if call.step.kind == "email.send" and calls.count("email.send") == 1:
             raise Crash()
-        return original(execution, result)
+        return original(batch, run, call)
 
     with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stepping, "_record_success", crash_once)
+        patch.setattr(stepping, "_record_call", crash_once)
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
+        assert Run.objects.get().status == Run.STATUS.executing  # the worker "died" holding it
+    with time_machine.travel(T0 + datetime.timedelta(minutes=5), tick=False):
+        assert api.process_due() == 0  # still leased to the dead worker
     run = finish(django_capture_on_commit_callbacks)
     # At least once: the e-mail went out twice, with one Message-ID the mail system can de-duplicate.
     assert_done_once(run, emails=2)
     assert ActionExecution.objects.get(action="email.send").attempts == 2
 
 
-def test_crash_between_two_steps_resumes_at_the_next_step(learner, django_capture_on_commit_callbacks):
-    original = stepping.get_step
-
-    def crash_at_mail(automation_id, step_id):
-        if step_id == "mail":
-            raise Crash()
-        return original(automation_id, step_id)
-
+def test_crash_between_a_round_and_its_external_call_resumes_at_that_step(learner,
+                                                                         django_capture_on_commit_callbacks):
+    calls = []
     with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stepping, "get_step", crash_at_mail)
+        patch.setattr(stepping, "_perform", crash_on(calls))
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
-        assert Run.objects.get().current_step_id == "mail"
+        run = Run.objects.get()
+        assert (run.current_step_id, run.status) == ("mail", Run.STATUS.executing)
+        assert LearnerTag.objects.count() == 1 and not mail.outbox
     assert_done_once(finish(django_capture_on_commit_callbacks))
 
 
-def test_crash_during_the_claim_leaves_the_run_due(learner, django_capture_on_commit_callbacks):
+def test_crash_in_the_dispatch_batch_write_leaves_the_event_for_the_relay(learner,
+                                                                           django_capture_on_commit_callbacks):
+    calls = []
+    original = batch.Batch.flush
+
+    def crash_first(self):
+        crash_on(calls)()
+        return original(self)
+
     with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stepping, "advance_run", lambda run, now=None: (_ for _ in ()).throw(Crash()))
-        patch.setattr("lms_automations.engine.dispatch.advance_run", stepping.advance_run)
+        patch.setattr(batch.Batch, "flush", crash_first)
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
-    with time_machine.travel(T0 + datetime.timedelta(minutes=5), tick=False):
-        assert api.process_due() == 0  # still leased to the dead worker
+        assert not Run.objects.exists()
+        assert Event.objects.get(event_type="custom.go").dispatched_at is None
     assert_done_once(finish(django_capture_on_commit_callbacks))
+
+
+def test_crash_between_the_dispatch_commit_and_the_stepper_leaves_the_run_due(learner,
+                                                                              django_capture_on_commit_callbacks):
+    with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dispatch.stepping, "advance_runs", crash_on([]))
+        with pytest.raises(Crash):
+            start(learner, django_capture_on_commit_callbacks)
+        run = Run.objects.get()
+        assert (run.status, run.current_step_id) == (Run.STATUS.pending, "tag")
+        assert Event.objects.get(event_type="custom.go").dispatched_at is not None
+    assert_done_once(finish(django_capture_on_commit_callbacks, when=T0 + datetime.timedelta(minutes=1)))
+
+
+def test_crash_in_a_stepper_round_with_several_learners_repeats_nothing(learner, django_capture_on_commit_callbacks):
+    grace = services.create_learner("grace", "grace@example.com")
+    calls = []
+    original = batch.Batch.flush
+
+    def crash_in_the_first_stepper_round(self):
+        if self.new_executions:  # a stepper round (the dispatch's batch has no executions)
+            crash_on(calls)()
+        return original(self)
+
+    with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch.Batch, "flush", crash_in_the_first_stepper_round)
+        with pytest.raises(Crash), django_capture_on_commit_callbacks(execute=True):
+            api.emit("custom.go", learner, {})
+            api.emit("custom.go", grace, {})
+        assert set(Run.objects.values_list("status", flat=True)) == {Run.STATUS.pending}
+        assert not LearnerTag.objects.exists()
+    finish(django_capture_on_commit_callbacks)
+    for run in Run.objects.all():
+        assert_done_once(run, emails=2, learners=2)

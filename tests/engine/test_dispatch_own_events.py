@@ -4,7 +4,7 @@ These tests commit for real (``transaction=True``): the hand-over happens on com
 """
 import pytest
 
-from lms_automations import api, recording
+from lms_automations import api
 from lms_automations.engine import dispatch
 from lms_automations.models import CustomEventType, Event, LearnerTag, Run
 from sandbox.lms import services
@@ -26,14 +26,13 @@ def chain(name, event, tag):
 def tasks(monkeypatch):
     """The event types handed to Celery (the eager task still runs)."""
     handed = []
-    original = recording.enqueue_dispatch
+    original = dispatch.publish
 
-    def spy(key):
-        handed.append(Event.objects.get(idempotency_key=key).event_type)
-        original(key)
+    def spy(keys):
+        handed.extend(Event.objects.get(idempotency_key=key).event_type for key in keys)
+        original(keys)
 
-    monkeypatch.setattr(recording, "enqueue_dispatch", spy)
-    monkeypatch.setattr(dispatch, "enqueue_dispatch", spy)
+    monkeypatch.setattr(dispatch, "publish", spy)
     return handed
 
 
