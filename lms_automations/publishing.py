@@ -27,10 +27,10 @@ _local = threading.local()
 _paused = {"until": 0.0}
 
 
-def publish(task, args, *, queue):
+def publish(task, args, *, queue, **options):
     """Send ``task`` (a task, or a registered task's name) with ``args`` to ``queue``; True if the
     broker took it, False if it could not be reached now or recently (logged; the outbox delivers it
-    later). In eager mode (tests, the demo) the task runs here, as ``apply_async`` does, and its
+    later). ``options`` go to ``apply_async`` (``countdown``, ``kwargs``). In eager mode (tests, the demo) the task runs here, as ``apply_async`` does, and its
     errors are the caller's. A name lets code that must not import the tasks module (the "what
     happened" side) publish one."""
     if isinstance(task, str):
@@ -46,7 +46,7 @@ def publish(task, args, *, queue):
 
             from . import tasks as _tasks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
             task = current_app.tasks[name]
-        task.apply_async(args=list(args), queue=queue)
+        task.apply_async(args=list(args), queue=queue, **options)
         return True
     if _clock() < _paused["until"]:
         return False
@@ -54,9 +54,9 @@ def publish(task, args, *, queue):
         connection, reused = _connection(app)
         try:
             if task is None:
-                app.send_task(name, args=list(args), queue=queue, connection=connection, retry=False)
+                app.send_task(name, args=list(args), queue=queue, connection=connection, retry=False, **options)
             else:
-                task.apply_async(args=list(args), queue=queue, connection=connection, retry=False)
+                task.apply_async(args=list(args), queue=queue, connection=connection, retry=False, **options)
             return True
         except Exception as error:  # pylint: disable=broad-except
             _drop(connection)

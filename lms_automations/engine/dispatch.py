@@ -319,10 +319,13 @@ def publish(keys, *, countdown=None, attempt=0):
     loop in the host's request): the tick's outbox relay delivers later."""
     from ..tasks import dispatch_events as task  # pylint: disable=import-outside-toplevel
 
+    from ..publishing import publish as publish_once  # pylint: disable=import-outside-toplevel
+
     keys = list(keys)
     options = {"countdown": countdown, "kwargs": {"attempt": attempt}} if attempt else {}
     try:
-        task.apply_async(args=[keys if len(keys) <= MAX_KEYS_PER_MESSAGE else None],
-                         queue=get_setting("CELERY_QUEUE"), retry=False, **options)
+        # One attempt, short timeouts, a pause after a failure (ADR 0011): never holds the host.
+        publish_once(task, [keys if len(keys) <= MAX_KEYS_PER_MESSAGE else None],
+                     queue=get_setting("CELERY_QUEUE"), **options)
     except Exception:  # pylint: disable=broad-except
         log.exception("lms_automations: could not enqueue dispatch of %d event(s); the tick will retry", len(keys))
