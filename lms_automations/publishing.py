@@ -30,8 +30,8 @@ _paused = {"until": 0.0}
 def publish(task, args, *, queue, **options):
     """Send ``task`` (a task, or a registered task's name) with ``args`` to ``queue``; True if the
     broker took it, False if it could not be reached now or recently (logged; the outbox delivers it
-    later). ``options`` go to ``apply_async`` (``countdown``, ``kwargs``). In eager mode (tests, the demo) the task runs here, as ``apply_async`` does, and its
-    errors are the caller's. A name lets code that must not import the tasks module (the "what
+    later). ``options`` go to ``apply_async`` (``countdown``, ``kwargs``). In eager mode (tests, the
+    demo) the task runs here, as ``apply_async`` does, and its errors are the caller's. A name lets code that must not import the tasks module (the "what
     happened" side) publish one."""
     if isinstance(task, str):
         from celery import current_app  # pylint: disable=import-outside-toplevel
@@ -46,7 +46,7 @@ def publish(task, args, *, queue, **options):
 
             from . import tasks as _tasks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
             task = current_app.tasks[name]
-        task.apply_async(args=list(args), queue=queue, **options)
+        task.apply_async(args=list(args), queue=queue, retry=False, **options)
         return True
     if _clock() < _paused["until"]:
         return False

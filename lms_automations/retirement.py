@@ -18,6 +18,7 @@ from simple_history.models import HistoricalChanges
 
 from .models import (
     Automation,
+    EntryRefusal,
     Event,
     LearnerCourseState,
     LearnerDispatchLock,
@@ -45,6 +46,7 @@ USER_REFERENCES = (
     ("events", Event, "user", DELETE),
     ("runs", Run, "user", DELETE),  # with their timelines, wake-ups and action records (cascade)
     ("entries", LearnerEntry, "user", DELETE),
+    ("refusals", EntryRefusal, "user", DELETE),
     ("tags", LearnerTag, "user", DELETE),
     ("lists", ListMembership, "user", DELETE),
     ("fields", LearnerField, "user", DELETE),

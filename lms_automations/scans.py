@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
-from . import recording
+from .happened import recording
 from .conf import get_setting
 from .host import get_host
 from .models import Event, PeriodicScan

@@ -12,6 +12,7 @@ from lms_automations import api
 from lms_automations.models import (
     Automation,
     CustomEventType,
+    EntryRefusal,
     Event,
     ExitCondition,
     LearnerCourseState,
@@ -81,6 +82,7 @@ def refer_to(user, list_, bystander):
                                  idempotency_key=f"k-{user.pk}", occurred_at=now)
     run = Run.objects.create(automation=automation, user=user, event=event, started_at=now)
     LearnerEntry.objects.create(automation=automation, user=user, active_run=run)
+    EntryRefusal.objects.create(automation=automation, user=user, at=now, reason=EntryRefusal.REASON.once)
     LearnerTag.objects.create(user=user, tag="vip")
     ListMembership.objects.create(learner_list=list_, user=user)
     LearnerField.objects.create(user=user, name="city", value="Paris")

@@ -317,9 +317,8 @@ def hand_over(items):
 def publish(keys, *, countdown=None, attempt=0):
     """One message for the keys of one commit; it fails at once when the broker is down (no retry
     loop in the host's request): the tick's outbox relay delivers later."""
-    from ..tasks import dispatch_events as task  # pylint: disable=import-outside-toplevel
-
     from ..publishing import publish as publish_once  # pylint: disable=import-outside-toplevel
+    from ..tasks import dispatch_events as task  # pylint: disable=import-outside-toplevel
 
     keys = list(keys)
     options = {"countdown": countdown, "kwargs": {"attempt": attempt}} if attempt else {}
