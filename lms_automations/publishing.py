@@ -31,8 +31,8 @@ def publish(task, args, *, queue, **options):
     """Send ``task`` (a task, or a registered task's name) with ``args`` to ``queue``; True if the
     broker took it, False if it could not be reached now or recently (logged; the outbox delivers it
     later). ``options`` go to ``apply_async`` (``countdown``, ``kwargs``). In eager mode (tests, the
-    demo) the task runs here, as ``apply_async`` does, and its errors are the caller's. A name lets code that must not import the tasks module (the "what
-    happened" side) publish one."""
+    demo) the task runs here, as ``apply_async`` does, and its errors are the caller's. A name lets
+    code that must not import the tasks module (the "what happened" side) publish one."""
     if isinstance(task, str):
         from celery import current_app  # pylint: disable=import-outside-toplevel
 

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
-from .happened import recording
 from .conf import get_setting
+from .happened import recording
 from .host import get_host
 from .models import Event, PeriodicScan
 

@@ -157,4 +157,4 @@ def test_the_timeouts_are_the_operators_and_apply_to_redis_and_amqp(settings):
 def test_in_eager_mode_publish_runs_the_task_here():
     with mock.patch.object(dispatch_event, "apply_async") as apply_async:
         assert publishing.publish(dispatch_event, ["key-1"], queue="edx.lms.core.default") is True
-    apply_async.assert_called_once_with(args=["key-1"], queue="edx.lms.core.default")
+    apply_async.assert_called_once_with(args=["key-1"], queue="edx.lms.core.default", retry=False)
