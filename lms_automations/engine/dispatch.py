@@ -310,15 +310,19 @@ def hand_over(items):
         pass
 
 
+#: One immediate reconnect (a pooled connection the broker closed), never kombu's backoff loop.
+RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+
+
 def publish(keys, *, countdown=None, attempt=0):
-    """One message for the keys of one commit; it fails at once when the broker is down (no retry
-    loop in the host's request): the tick's outbox relay delivers later."""
+    """One message for the keys of one commit; when the broker is down it fails after one immediate
+    reconnect (no backoff loop in the host's request): the tick's outbox relay delivers later."""
     from ..tasks import dispatch_events as task  # pylint: disable=import-outside-toplevel
 
     keys = list(keys)
     options = {"countdown": countdown, "kwargs": {"attempt": attempt}} if attempt else {}
     try:
         task.apply_async(args=[keys if len(keys) <= MAX_KEYS_PER_MESSAGE else None],
-                         queue=get_setting("CELERY_QUEUE"), retry=False, **options)
+                         queue=get_setting("CELERY_QUEUE"), retry=True, retry_policy=RETRY_POLICY, **options)
     except Exception:  # pylint: disable=broad-except
         log.exception("lms_automations: could not enqueue dispatch of %d event(s); the tick will retry", len(keys))

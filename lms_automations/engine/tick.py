@@ -123,7 +123,8 @@ def enqueue_resume(run_ids, token):
     from ..tasks import resume_runs  # pylint: disable=import-outside-toplevel
 
     try:
-        resume_runs.apply_async(args=[list(run_ids), token], queue=get_setting("CELERY_QUEUE"), retry=False)
+        resume_runs.apply_async(args=[list(run_ids), token], queue=get_setting("CELERY_QUEUE"), retry=True,
+                                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0})
     except Exception:  # pylint: disable=broad-except
         # The lease runs out and the next tick claims these runs again.
         log.exception("lms_automations: could not enqueue %d due run(s)", len(run_ids))

@@ -5,6 +5,7 @@ import pytest
 from django.db import transaction
 from openedx_events.learning import signals
 
+from lms_automations.engine import dispatch
 from lms_automations.models import Automation, Event, Run, Trigger
 from lms_automations.tasks import dispatch_events
 
@@ -26,8 +27,9 @@ def test_nothing_is_dispatched_before_commit_and_the_event_is_dispatched_after(
 
         callbacks[0]()
 
-    # One message per host commit, carrying the commit's keys, published without retries.
-    enqueue.assert_called_once_with(args=[[f"oev:{metadata.id}"]], queue="edx.lms.core.default", retry=False)
+    # One message per host commit, carrying the commit's keys, with one immediate reconnect at most.
+    enqueue.assert_called_once_with(args=[[f"oev:{metadata.id}"]], queue="edx.lms.core.default", retry=True,
+                                    retry_policy=dispatch.RETRY_POLICY)
     event.refresh_from_db()
     assert event.dispatch_status == Event.DISPATCH.dispatched
     assert event.dispatched_at is not None
