@@ -31,3 +31,14 @@ def fresh_trigger_index():
     trigger_index.invalidate()
     yield
     trigger_index.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_publishing():
+    """A test that made a publish fail (a broker at a closed port) leaves this process's publishing
+    paused for PUBLISH_PAUSE_SECONDS, as it should in production; the next test starts afresh."""
+    from lms_automations import publishing  # pylint: disable=import-outside-toplevel
+
+    publishing.reset()
+    yield
+    publishing.reset()
