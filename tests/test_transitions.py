@@ -1,6 +1,8 @@
 """One learner-visible change is one event, whatever the LMS repeats (SPEC §4.1, host reference §1.6)."""
 import pytest
 
+from lms_automations.engine.dispatch import dispatch_events
+from lms_automations.happened.recording import collecting_dispatches
 from lms_automations.host import get_host
 from lms_automations.models import Event, LearnerCourseState
 from sandbox.lms import services
@@ -31,16 +33,40 @@ def accepted(event_type=None):
     return [(e.event_type, {k: v for k, v in e.payload.items() if k != "user_id"}) for e in events]
 
 
-def test_enrol_in_verified_through_the_api_path_is_one_enrolment_and_one_upgrade(host, learner):
+def test_enrol_in_verified_through_the_api_path_is_one_enrolment_in_verified(host, learner):
     host(services.enroll, learner, COURSE, mode="verified")  # CHANGED(audit) → CREATED(audit) → CHANGED(verified)
+    assert accepted() == [("enrollment.created", {"course_key": COURSE, "org": "Demo", "mode": "verified"})]
+    notes = list(Event.objects.filter(dispatch_status=Event.DISPATCH.ignored).order_by("id")
+                 .values_list("dispatch_note", flat=True))
+    assert notes == ["activation: announced as enrollment.created", "mode unchanged (verified)"]
+    assert LearnerCourseState.objects.get(user=learner).enrollment_mode == "verified"
+
+
+def test_an_upgrade_in_a_later_commit_stays_an_upgrade(host, learner):
+    host(services.enroll, learner, COURSE)
+    host(services.change_mode, learner, COURSE, "verified")
     assert accepted() == [
         ("enrollment.created", {"course_key": COURSE, "org": "Demo", "mode": "audit"}),
         ("enrollment.mode_changed", {"course_key": COURSE, "to_mode": "verified", "from_mode": "audit",
                                      "is_active": True}),
         ("enrollment.upgraded", {"course_key": COURSE, "from_mode": "audit", "to_mode": "verified"}),
     ]
-    ignored = Event.objects.get(dispatch_status=Event.DISPATCH.ignored)
-    assert ignored.dispatch_note == "activation: announced as enrollment.created"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upgrade_committed_before_the_enrolment_is_dispatched_stays_an_upgrade(learner):
+    with collecting_dispatches() as handed_over:  # two real commits; nothing dispatched meanwhile
+        services.enroll(learner, COURSE)
+        services.change_mode(learner, COURSE, "verified")
+    dispatch_events([key for key, _type, _user in handed_over])
+    assert [t for t, _ in accepted()] == ["enrollment.created", "enrollment.mode_changed", "enrollment.upgraded"]
+    assert accepted("enrollment.created")[0][1]["mode"] == "audit"
+
+
+def test_a_real_re_enrolment_that_changes_the_mode_is_a_mode_change(host, learner):
+    host(services.enroll, learner, COURSE)
+    host(services.enroll, learner, COURSE, mode="verified")  # active: CHANGED(verified) → CREATED again
+    assert [t for t, _ in accepted()] == ["enrollment.created", "enrollment.mode_changed", "enrollment.upgraded"]
 
 
 def test_re_enrolling_an_active_learner_is_not_a_new_enrolment(host, learner):
@@ -62,7 +88,7 @@ def test_downgrade_is_a_mode_change_but_not_an_upgrade(host, learner):
     host(services.enroll, learner, COURSE, mode="verified")
     host(services.change_mode, learner, COURSE, "audit")
     assert accepted("enrollment.mode_changed")[-1][1]["from_mode"] == "verified"
-    assert len(accepted("enrollment.upgraded")) == 1
+    assert not accepted("enrollment.upgraded"), "enrolling in verified was no upgrade, and a downgrade is none"
 
 
 def test_passing_status_repeated_on_every_recompute_is_one_pass_and_one_fail(host, learner):

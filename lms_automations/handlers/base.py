@@ -34,13 +34,14 @@ def record_openedx_event(event_type, signal_kwargs, *, user_id, **fields):
     """Record an openedx-events occurrence under its own id, so a re-delivery is the same event.
 
     ``signal_kwargs`` are the receiver's keyword arguments (``metadata``, ``from_event_bus``);
-    ``fields`` are the payload besides ``user_id``, already primitives.
+    ``fields`` are the payload besides ``user_id``, already primitives. Returns the key, or None
+    when the row could not be written.
     """
     metadata = signal_kwargs.get("metadata")
     if metadata is None:
         raise ValueError(f"{event_type}: the signal carried no openedx-events metadata")
     source = Event.SOURCE.event_bus if signal_kwargs.get("from_event_bus") else Event.SOURCE.openedx_events
-    record_event(
+    return record_event(
         event_type,
         user_id=user_id,
         payload={"user_id": user_id, **fields},

@@ -162,6 +162,17 @@ def _hand_over_after_commit(items):
     transaction.on_commit(commit.callback())
 
 
+def current_commit():
+    """The hand-off of the host transaction in progress — the same object for every event it has
+    recorded so far — or None outside a transaction or before its first event (receivers use it to
+    tell "in the same host commit" from "later")."""
+    connection = transaction.get_connection()
+    commit = connection.__dict__.get(_PENDING)
+    if not connection.in_atomic_block or commit is None or commit.done or not commit.registered_in(connection):
+        return None
+    return commit
+
+
 @contextlib.contextmanager
 def collecting_dispatches(user_id=None):
     """While a worker advances runs, the events their steps record (``tag.added``, ``email.sent``,

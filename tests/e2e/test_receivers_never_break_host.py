@@ -21,10 +21,10 @@ from sandbox.lms.models import CourseEnrollment
 pytestmark = pytest.mark.django_db(transaction=True)
 COURSE = "course-v1:Demo+E2E+2026"
 #: What the receivers record for a new enrolment in verified: the host enrols in the default mode, then
-#: switches (CHANGED → CREATED → CHANGED).
+#: switches (CHANGED → CREATED → CHANGED); the switch in the same commit is the enrolment's mode (ADR 0018).
 RECORDED = [
     ("enrollment.mode_changed", {"to_mode": "audit", "from_mode": None, "is_active": True}),
-    ("enrollment.created", {"org": "Demo", "mode": "audit"}),
+    ("enrollment.created", {"org": "Demo", "mode": "verified"}),
     ("enrollment.mode_changed", {"to_mode": "verified", "from_mode": None, "is_active": True}),
 ]
 
@@ -70,8 +70,7 @@ def test_control_debug_host_lets_a_raising_receiver_break_the_enrolment(learner)
 HANDLED = [
     ("enrollment.mode_changed", Event.DISPATCH.ignored),
     ("enrollment.created", Event.DISPATCH.dispatched),
-    ("enrollment.mode_changed", Event.DISPATCH.dispatched),
-    ("enrollment.upgraded", Event.DISPATCH.dispatched),  # derived: audit → verified is a purchase
+    ("enrollment.mode_changed", Event.DISPATCH.ignored),  # its mode is the enrolment's (ADR 0018)
 ]
 
 

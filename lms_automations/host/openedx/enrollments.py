@@ -4,7 +4,13 @@
 check that the mode exists and that enrolment is open (``force_enrollment`` lifts the latter). The
 enrolment API is used rather than ``CourseEnrollment.enroll`` because ``enroll`` without a mode
 silently moves a paying learner back to the default mode.
+
+``add_enrollment`` enrols in the course's default mode and then sets the mode asked for; it runs in
+one transaction here (as it does in the LMS's request), so the plugin sees one enrolment in that
+mode, not an enrolment and an upgrade (ADR 0018).
 """
+from django.db import transaction
+
 from .errors import course_key_of, filter_refusal, host_call, user_for
 
 #: Modes nobody paid for: an automation may enrol into them but never replaces a paid mode with one.
@@ -89,8 +95,9 @@ class EnrollmentsMixin:
         with host_call(permanent, transient):
             if current is None:
                 try:
-                    api.add_enrollment(user.username, str(key), mode=mode, is_active=True,
-                                       force_enrollment=force)
+                    with transaction.atomic():
+                        api.add_enrollment(user.username, str(key), mode=mode, is_active=True,
+                                           force_enrollment=force)
                 except CourseEnrollmentExistsError:
                     pass  # enrolled meanwhile (another worker, the learner): settle the mode below
                 else:

@@ -1,9 +1,13 @@
-"""Stand-in of ``openedx.core.djangoapps.enrollments.api``: course ids are strings here."""
-import datetime
+"""Stand-in of ``openedx.core.djangoapps.enrollments.api``: course ids are strings here.
 
+``add_enrollment`` does what edx-platform's ``create_course_enrollment`` does: ``CourseEnrollment.enroll``
+*without* the mode (the course default), then ``update_enrollment`` to the mode asked for — so a
+verified enrolment sends CHANGED(audit) → CREATED(audit) → CHANGED(verified) (host reference §1.6).
+"""
 import standin_state
+from common.djangoapps.student.models import CourseEnrollment
+from common.djangoapps.student.models import update_enrollment as update_row
 from opaque_keys.edx.keys import CourseKey
-from standin_rows import EnrollmentRow
 
 from . import errors
 
@@ -21,9 +25,9 @@ def add_enrollment(username, course_id, mode=None, is_active=True, enrollment_at
     existing = lms.enrollments.filter(user_id=user.pk, course_id=key).first()
     if existing and existing.is_active:
         raise errors.CourseEnrollmentExistsError("already enrolled", {"mode": existing.mode})
-    lms.enrollments.rows.append(EnrollmentRow(user.pk, key, mode or "audit", is_active,
-                                              datetime.datetime.now(datetime.UTC)))
-    return {"mode": mode, "is_active": is_active, "course_details": {"course_id": course_id}}
+    row = CourseEnrollment.enroll(user, key, check_access=True, can_upgrade=force_enrollment)
+    update_row(row, mode=mode, is_active=is_active)
+    return {"mode": row.mode, "is_active": row.is_active, "course_details": {"course_id": course_id}}
 
 
 def update_enrollment(username, course_id, mode=None, is_active=None, enrollment_attributes=None,
@@ -37,8 +41,5 @@ def update_enrollment(username, course_id, mode=None, is_active=None, enrollment
     row = lms.enrollments.filter(user_id=user.pk, course_id=CourseKey.from_string(course_id)).first()
     if row is None:
         raise errors.EnrollmentNotFoundError("no enrollment")
-    if mode is not None:
-        row.mode = mode
-    if is_active is not None:
-        row.is_active = is_active
+    update_row(row, mode=mode, is_active=is_active)
     return {"mode": row.mode, "is_active": row.is_active}
