@@ -131,3 +131,34 @@ def test_completions_derive_lessons_thresholds_and_course_completion(host, learn
         ("progress.threshold_reached", 100),
         ("progress.course_completed", None),
     ]
+
+
+def lessons(event_type):
+    return [p["lesson_key"] for _, p in accepted(event_type)]
+
+
+def test_blocks_of_a_unit_completed_at_once_start_and_complete_the_lesson_once(host, learner):
+    a, b, _c = services.get_course(COURSE).block_keys()
+    host(services.enroll, learner, COURSE)
+
+    def view_unit():  # the LMS marks a unit's html blocks viewed in one request
+        services.complete_block(learner, a)
+        services.complete_block(learner, b)
+
+    host(view_unit)
+    unit_1 = get_host().get_course_outline(COURSE)[0]["key"]
+    assert lessons("progress.lesson_started") == [unit_1]
+    assert lessons("progress.lesson_completed") == [unit_1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_completions_committed_apart_but_dispatched_together_start_and_complete_the_lesson_once(learner):
+    a, b, _c = services.get_course(COURSE).block_keys()
+    with collecting_dispatches() as handed_over:  # both visible to the host before either is dispatched
+        services.complete_block(learner, a)
+        services.complete_block(learner, b)
+    dispatch_events([key for key, _type, _user in handed_over])
+    dispatch_events([key for key, _type, _user in handed_over])  # a second delivery changes nothing
+    unit_1 = get_host().get_course_outline(COURSE)[0]["key"]
+    assert lessons("progress.lesson_started") == [unit_1]
+    assert lessons("progress.lesson_completed") == [unit_1]

@@ -11,6 +11,9 @@ Runs inside the learner's dispatch lock, so a learner's events arrive here in re
 """
 import logging
 
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
+
 from ..conf import get_setting
 from ..models import Event, LearnerCourseState
 
@@ -159,17 +162,9 @@ def _block_completed(state, payload, event):
     except Exception:  # pylint: disable=broad-except
         log.warning("lms_automations: no outline for %s; progress events not derived", course_key, exc_info=True)
         return None, []
-    derived = []
     block_key = payload.get("block_key")
     units = [unit for unit in outline if unit.get("blocks")]
-    for unit in units:
-        if block_key not in unit["blocks"]:
-            continue
-        done = [key for key in unit["blocks"] if key in completed]
-        if len(done) == 1:
-            derived.append(("progress.lesson_started", {"course_key": course_key, "lesson_key": unit["key"]}))
-        if len(done) == len(unit["blocks"]):
-            derived.append(("progress.lesson_completed", {"course_key": course_key, "lesson_key": unit["key"]}))
+    derived = lesson_events(state, units, set(completed) | {block_key}, block_key, course_key)
     if units:
         percent = round(100 * sum(all(key in completed for key in unit["blocks"]) for unit in units) / len(units), 2)
         previous = state.progress_percent or 0
@@ -181,6 +176,40 @@ def _block_completed(state, payload, event):
             state.course_completed_at = event.occurred_at
             derived.append(("progress.course_completed", {"course_key": course_key}))
     return None, derived
+
+
+#: Per-unit progress in ``LearnerCourseState.lessons``: the unit's block id (its key's last part).
+LESSON_STARTED, LESSON_COMPLETED = "s", "c"
+
+
+def _unit_id(unit_key):
+    """A short, course-unique name for a unit: the vertical's block id (``unit-1``), else the key."""
+    try:
+        return UsageKey.from_string(unit_key).block_id
+    except InvalidKeyError:
+        return unit_key
+
+
+def lesson_events(state, units, completed, block_key, course_key):
+    """``progress.lesson_started`` / ``lesson_completed`` for the unit(s) holding ``block_key``, each
+    at most once per learner and unit, decided by what ``state.lessons`` already recorded — not by
+    how many blocks the host shows complete, which is the same for every event of blocks completed
+    together (ADR 0018). Runs under the learner's lock; the caller saves the state."""
+    lessons = dict(state.lessons or {})
+    derived = []
+    for unit in units:
+        if block_key not in unit["blocks"]:
+            continue
+        unit_id = _unit_id(unit["key"])
+        lesson = {"course_key": course_key, "lesson_key": unit["key"]}
+        if unit_id not in lessons:
+            lessons[unit_id] = LESSON_STARTED
+            derived.append(("progress.lesson_started", lesson))
+        if lessons[unit_id] != LESSON_COMPLETED and all(key in completed for key in unit["blocks"]):
+            lessons[unit_id] = LESSON_COMPLETED
+            derived.append(("progress.lesson_completed", dict(lesson)))
+    state.lessons = lessons
+    return derived
 
 
 _HANDLERS = {

@@ -27,6 +27,9 @@ class LearnerCourseState(models.Model):
     grade_percent = models.FloatField(null=True, blank=True)
     certificate_status = models.CharField(max_length=32, blank=True, default="")
     progress_percent = models.FloatField(null=True, blank=True)
+    # Per unit (lesson) the learner began: {vertical block id: "s" started | "c" completed}, so each
+    # lesson event is derived once however close together its blocks' completions arrive (ADR 0018).
+    lessons = models.JSONField(default=dict, blank=True)
     course_completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(auto_now=True)

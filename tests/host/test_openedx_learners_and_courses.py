@@ -207,3 +207,22 @@ def test_custom_registration_fields_come_from_meta_and_the_verawood_profile_mode
     lms.extended_profiles.rows.append(ExtendedProfileRow(ada, "Babbage & Co", 12, datetime.date(2026, 1, 5)))
     assert host.get_learner(ada.pk)["profile_fields"] == {
         "company": "Babbage & Co", "newsletter": True, "employees": 12, "joined_program": "2026-01-05"}
+
+
+def test_a_unit_viewed_at_once_in_the_lms_is_one_lesson_started_and_one_completed(
+        lms, host, django_capture_on_commit_callbacks):
+    from completion.models import BlockCompletion  # pylint: disable=import-outside-toplevel
+    from waffle.testutils import override_switch  # pylint: disable=import-outside-toplevel
+
+    from lms_automations.models import Event  # pylint: disable=import-outside-toplevel
+
+    _structure(lms)
+    ada = services.create_learner("ada")
+    with override_switch("completion.enable_completion_tracking", active=True), \
+            django_capture_on_commit_callbacks(execute=True):  # the html and the video of a unit, one request
+        BlockCompletion.objects.submit_completion(ada, block("html", "hello"), 1.0)
+        BlockCompletion.objects.submit_completion(ada, block("video", "tour"), 1.0)
+    derived = list(Event.objects.filter(event_type__startswith="progress.lesson").order_by("id")
+                   .values_list("event_type", "payload__lesson_key"))
+    welcome = str(block("vertical", "welcome"))
+    assert derived == [("progress.lesson_started", welcome), ("progress.lesson_completed", welcome)]
