@@ -67,6 +67,8 @@ setup(
             "grade.changed = lms_automations.catalogue.event_types.grades:GradeChanged",
             "course.passed = lms_automations.catalogue.event_types.grades:CoursePassed",
             "course.failed = lms_automations.catalogue.event_types.grades:CourseFailed",
+            "problem.passed = lms_automations.catalogue.event_types.grades:ProblemPassed",
+            "problem.failed = lms_automations.catalogue.event_types.grades:ProblemFailed",
             "certificate.awarded = lms_automations.catalogue.event_types.certificates:CertificateAwarded",
             "certificate.revoked = lms_automations.catalogue.event_types.certificates:CertificateRevoked",
             "program_certificate.awarded = lms_automations.catalogue.event_types.certificates:ProgramCertificateAwarded",

@@ -44,6 +44,8 @@ LMS_RECEIVERS = [
     _receiver("on_program_certificate_awarded", _OPENEDX_LEARNING + "PROGRAM_CERTIFICATE_AWARDED"),
     # A Django signal of edx-platform (Registration.activate); connect_plugin_receivers imports it in the LMS.
     _receiver("on_account_activated", "openedx.core.djangoapps.signals.signals.USER_ACCOUNT_ACTIVATED"),
+    # A Django signal of edx-platform's grades app, sent for every scored problem attempt.
+    _receiver("on_problem_score_changed", "lms.djangoapps.grades.signals.signals.PROBLEM_WEIGHTED_SCORE_CHANGED"),
     _receiver(
         "on_block_completion_saved",
         "django.db.models.signals.post_save",

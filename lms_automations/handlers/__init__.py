@@ -21,6 +21,7 @@ from .community import (
 from .completion import on_block_completion_saved
 from .enrollments import on_enrollment_changed, on_enrollment_created, on_unenrollment_completed
 from .grades import on_passing_status_updated, on_persistent_grade_changed
+from .problems import on_problem_score_changed
 
 __all__ = [
     "on_account_activated",
@@ -43,6 +44,7 @@ __all__ = [
     "on_enrollment_created",
     "on_passing_status_updated",
     "on_persistent_grade_changed",
+    "on_problem_score_changed",
     "on_registration_completed",
     "on_session_login_completed",
     "on_unenrollment_completed",

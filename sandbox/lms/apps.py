@@ -12,9 +12,12 @@ PROJECT_TYPE = "lms.djangoapp"
 def connect_plugin_receivers():
     """Connect every plugin's declared receivers, as edx-platform's PluginsConfig.ready() does.
 
-    Unlike edx-platform, a receiver whose signal lives in an LMS module the sandbox does not have
-    (edx-completion listens to the grades app's PROBLEM_WEIGHTED_SCORE_CHANGED) is skipped.
+    A signal of an LMS module the sandbox does not have is the sandbox's own where it sends one
+    (``signals.SIGNAL_PATHS``), else the receiver is skipped; edx-completion's problem-score receiver
+    is replaced by what ``services.score_problem`` does.
     """
+    from .signals import DONE_BY_SERVICES, SIGNAL_PATHS
+
     for app_config in apps.get_app_configs():
         plugin_app = getattr(app_config, "plugin_app", None) or {}
         signals_config = plugin_app.get("signals_config", {}).get(PROJECT_TYPE)
@@ -22,8 +25,15 @@ def connect_plugin_receivers():
             continue
         module = importlib.import_module(f"{app_config.name}.{signals_config.get('relative_path', 'signals')}")
         for receiver in signals_config.get("receivers", []):
+            if receiver["receiver_func_name"] in DONE_BY_SERVICES:
+                continue
             try:
-                signal = import_string(receiver["signal_path"])
+                try:
+                    signal = import_string(receiver["signal_path"])
+                except ImportError:
+                    if receiver["signal_path"] not in SIGNAL_PATHS:
+                        raise
+                    signal = SIGNAL_PATHS[receiver["signal_path"]]
                 sender = import_string(receiver["sender_path"]) if receiver.get("sender_path") else None
             except ImportError:
                 log.debug("sandbox: no %s here; %s not connected", receiver["signal_path"], app_config.name)

@@ -296,3 +296,23 @@ class UserAttribute(models.Model):
     @classmethod
     def get_user_attribute(cls, user, name):
         return cls.objects.filter(user=user, name=name).values_list("value", flat=True).first()
+
+
+class ProblemScore(models.Model):
+    """The learner's last score on a problem block (edx-platform's ``courseware_studentmodule`` grade
+    and max_grade, already weighted): written before PROBLEM_WEIGHTED_SCORE_CHANGED is sent.
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_scores")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="scores")
+    earned = models.FloatField()
+    possible = models.FloatField()
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "block"], name="sandbox_lms_problemscore_unique")]
+
+    def __str__(self):
+        return f"{self.user} on {self.block}: {self.earned:g}/{self.possible:g}"

@@ -23,6 +23,7 @@ ACTIONS = {
     "upgrade": gettext_lazy("Upgrade to verified"),
     "complete_block": gettext_lazy("Complete the block"),
     "complete_unit": gettext_lazy("Complete the lesson (every block of the unit)"),
+    "score_problem": gettext_lazy("Submit the problem with this score"),
     "grade": gettext_lazy("Set the grade"),
     "certificate": gettext_lazy("Award a certificate"),
     "quiet": gettext_lazy("Go quiet"),
@@ -38,6 +39,8 @@ class PlayForm(forms.Form):
                              choices=[("audit", "audit"), ("verified", "verified")])
     block = forms.ChoiceField(label=gettext_lazy("Block"), required=False)
     unit = forms.ChoiceField(label=gettext_lazy("Lesson (unit)"), required=False)
+    earned = forms.FloatField(label=gettext_lazy("Points earned"), required=False, min_value=0, initial=1)
+    possible = forms.FloatField(label=gettext_lazy("Points possible"), required=False, min_value=0.01, initial=1)
     percent = forms.IntegerField(label=gettext_lazy("Grade (%)"), required=False, min_value=0, max_value=100,
                                  initial=80)
     passed = forms.BooleanField(label=gettext_lazy("Passed"), required=False, initial=True)
@@ -112,6 +115,13 @@ def _act(action, data):
         for block in blocks:
             services.complete_block(user, block.usage_key)
         return _("%(who)s completed %(blocks)s.") % {"who": who, "blocks": ", ".join(b.usage_key for b in blocks)}
+    if action == "score_problem":
+        block = _blocks("complete_block", data, course)[0]
+        earned = data.get("earned") if data.get("earned") is not None else 0
+        possible = data.get("possible") or 1
+        services.score_problem(user, block.usage_key, earned, possible)
+        return _("%(who)s scored %(earned)s/%(possible)s on %(block)s.") % {
+            "who": who, "earned": f"{earned:g}", "possible": f"{possible:g}", "block": block.usage_key}
     if action == "grade":
         percent = data.get("percent") if data.get("percent") is not None else 0
         services.set_grade(user, key, percent / 100, bool(data.get("passed")))

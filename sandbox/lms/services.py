@@ -30,6 +30,7 @@ from openedx_events.learning.signals import (
 from waffle.models import Switch
 
 from . import payloads
+from .signals import PROBLEM_WEIGHTED_SCORE_CHANGED
 from .models import (
     Block,
     CertificateStatuses,
@@ -38,6 +39,7 @@ from .models import (
     CourseEnrollment,
     GeneratedCertificate,
     PersistentCourseGrade,
+    ProblemScore,
     Unit,
     UserActivity,
     UserAttribute,
@@ -307,6 +309,38 @@ def complete_block(user, block_key):
         completion, _created = BlockCompletion.objects.submit_completion(user, usage_key, 1.0)
         record_activity(user, usage_key.course_key)
     return completion
+
+
+def score_problem(user, block_key, earned, possible=1.0):
+    """Score an attempt at a problem, as the LMS does when a learner submits one.
+
+    The score is stored (edx-platform: the StudentModule's grade), then
+    ``PROBLEM_WEIGHTED_SCORE_CHANGED`` is sent — on every attempt, also one that repeats the score —
+    then the problem is marked complete, as edx-completion's receiver of that signal does (when
+    completion tracking is on), and the day counts as active. Grades are not recomputed: in the LMS
+    that is a Celery task afterwards; call ``set_grade`` for it. Returns the ``ProblemScore``.
+    """
+    usage_key = block_key if isinstance(block_key, UsageKey) else UsageKey.from_string(str(block_key))
+    earned, possible = float(earned), float(possible)
+    if possible <= 0 or not 0 <= earned <= possible:
+        raise ValueError(f"a score is 0 ≤ earned ≤ possible with possible > 0, got {earned:g}/{possible:g}")
+    try:
+        block = Block.objects.get(usage_key=str(usage_key))
+    except Block.DoesNotExist:
+        raise Block.DoesNotExist(f"The sandbox LMS has no block {usage_key}.") from None
+    with transaction.atomic():
+        score, _created = ProblemScore.objects.update_or_create(
+            user=user, block=block, defaults={"earned": earned, "possible": possible})
+        PROBLEM_WEIGHTED_SCORE_CHANGED.send(
+            sender=None, weighted_earned=earned, weighted_possible=possible, user_id=user.pk,
+            anonymous_user_id=None, course_id=str(usage_key.course_key), usage_id=str(usage_key),
+            only_if_higher=False, modified=score.modified, score_db_table="courseware_studentmodule",
+            score_deleted=False)
+        _ensure_completion_tracking()
+        if ENABLE_COMPLETION_TRACKING_SWITCH.is_enabled():
+            BlockCompletion.objects.submit_completion(user, usage_key, 1.0)
+        record_activity(user, usage_key.course_key)
+    return score
 
 
 def record_activity(user, course_key, at=None):

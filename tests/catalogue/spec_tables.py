@@ -19,6 +19,8 @@ EVENT_PAYLOADS = {
     "grade.changed": {"course_key", "percent", "letter_grade", "passed"},
     "course.passed": {"course_key"},
     "course.failed": {"course_key"},
+    "problem.passed": {"course_key", "problem_key", "earned", "possible", "percent"},
+    "problem.failed": {"course_key", "problem_key", "earned", "possible", "percent"},
     "certificate.awarded": {"course_key", "mode", "grade", "download_url"},
     "certificate.revoked": {"course_key"},
     "program_certificate.awarded": {"program_uuid", "program_title"},

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 from openedx_events.tooling import OpenEdxPublicSignal
 
 from sandbox.lms import services
+from sandbox.lms.signals import PROBLEM_WEIGHTED_SCORE_CHANGED, SIGNAL_PATHS
 
 COURSE = "course-v1:Demo+W1+2026"
 _PREFIX = "org.openedx.learning."
@@ -41,19 +42,24 @@ class Recorder:
         name = signal.event_type.removeprefix(_PREFIX).removesuffix(".v1")
         self.sent.append(Sent(name, value, metadata))
 
+    def on_problem_score(self, sender, signal=None, **kwargs):
+        self.sent.append(Sent("PROBLEM_WEIGHTED_SCORE_CHANGED", kwargs))
+
     def on_completion_saved(self, sender, instance, created, **kwargs):
         self.sent.append(Sent("BlockCompletion.post_save", instance, created=created))
 
 
 @pytest.fixture
 def recorder():
-    """Every openedx-events signal and BlockCompletion's post_save, in the order they are sent."""
+    """Every openedx-events signal, BlockCompletion's post_save and the problem-score signal, in order."""
     rec = Recorder()
     signals = OpenEdxPublicSignal.all_events()
     for signal in signals:
         signal.connect(rec.on_event, weak=False, dispatch_uid=f"sandbox-test-{signal.event_type}")
     post_save.connect(rec.on_completion_saved, sender=BlockCompletion, weak=False, dispatch_uid="sandbox-test-bc")
+    PROBLEM_WEIGHTED_SCORE_CHANGED.connect(rec.on_problem_score, weak=False, dispatch_uid="sandbox-test-score")
     yield rec
+    PROBLEM_WEIGHTED_SCORE_CHANGED.disconnect(dispatch_uid="sandbox-test-score")
     for signal in signals:
         signal.disconnect(dispatch_uid=f"sandbox-test-{signal.event_type}")
     post_save.disconnect(sender=BlockCompletion, dispatch_uid="sandbox-test-bc")
@@ -69,7 +75,7 @@ def _plugin_receivers():
         module = importlib.import_module(f"{app_config.name}.{config.get('relative_path', 'signals')}")
         for receiver in config.get("receivers", []):
             try:
-                signal = import_string(receiver["signal_path"])
+                signal = SIGNAL_PATHS.get(receiver["signal_path"]) or import_string(receiver["signal_path"])
                 sender = import_string(receiver["sender_path"]) if receiver.get("sender_path") else None
             except ImportError:
                 continue

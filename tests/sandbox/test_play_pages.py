@@ -94,3 +94,12 @@ def test_demo_learners_have_first_names_but_one(db):
     names = dict(get_user_model().objects.values_list("username", "first_name"))
     assert names["ada"] == "Ada" and names["mateo"] == "Mateo"
     assert names["sam"] == ""
+
+
+def test_submitting_a_problem_sends_its_score(staff_client, course, ada, recorder):
+    services.enroll(ada, COURSE)
+    recorder.clear()
+    problem = next(key for key in course.block_keys() if "type@problem" in key)
+    said = _play(staff_client, ada, "score_problem", block=problem, earned=1, possible=2)
+    assert said == [f"Ada Lovelace scored 1/2 on {problem}."]
+    assert recorder.names()[0] == "PROBLEM_WEIGHTED_SCORE_CHANGED"

@@ -10,7 +10,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from waffle.models import Switch
 
 from sandbox.lms import services
-from sandbox.lms.models import Block, Course, Unit, UserActivity
+from sandbox.lms.models import Block, Course, ProblemScore, Unit, UserActivity
 
 from .conftest import COURSE
 
@@ -153,3 +153,23 @@ def test_record_activity_keeps_one_row_per_day(recorder, ada):
         datetime.date(2026, 4, 11),
     ]
     assert recorder.sent == []
+
+
+def test_a_scored_attempt_sends_the_lms_signal_then_completes_the_problem(course, ada, recorder):
+    problem = next(key for key in course.block_keys() if "type@problem" in key)
+    services.score_problem(ada, problem, 0.5, 2)
+    services.score_problem(ada, problem, 0.5, 2)  # a re-attempt with the same score is sent again
+    assert recorder.names() == ["PROBLEM_WEIGHTED_SCORE_CHANGED", "BlockCompletion.post_save",
+                                "PROBLEM_WEIGHTED_SCORE_CHANGED"]
+    sent = recorder.sent[0].data
+    assert (sent["weighted_earned"], sent["weighted_possible"], sent["user_id"]) == (0.5, 2.0, ada.pk)
+    assert sent["usage_id"] == problem and sent["course_id"] == COURSE and sent["score_deleted"] is False
+    assert ProblemScore.objects.get(user=ada).earned == 0.5
+
+
+@pytest.mark.parametrize("earned, possible", [(3, 2), (-1, 2), (1, 0)])
+def test_an_impossible_score_is_refused_and_sends_nothing(course, ada, recorder, earned, possible):
+    problem = next(key for key in course.block_keys() if "type@problem" in key)
+    with pytest.raises(ValueError, match="earned ≤ possible"):
+        services.score_problem(ada, problem, earned, possible)
+    assert recorder.names() == []

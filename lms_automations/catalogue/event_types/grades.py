@@ -36,3 +36,30 @@ class CourseFailed(EventType):
     payload_fields = {
         "course_key": "the course",
     }
+
+
+_PROBLEM_PAYLOAD = {
+    "course_key": "the course",
+    "problem_key": "the problem's usage key (block-v1:…+type@problem+block@…)",
+    "earned": "the points scored (weighted, as in the progress page)",
+    "possible": "the points the problem is worth (weighted)",
+    "percent": "earned / possible, 0–100",
+}
+
+
+class ProblemPassed(EventType):
+    key = "problem.passed"
+    label = "Passed a problem"
+    category = "Grades"
+    description = ("Fires the first time the learner scores full marks on a scored problem (the LMS's "
+                   "PROBLEM_WEIGHTED_SCORE_CHANGED); later submissions of a passed problem are not new passes.")
+    payload_fields = dict(_PROBLEM_PAYLOAD)
+
+
+class ProblemFailed(EventType):
+    key = "problem.failed"
+    label = "Failed a problem"
+    category = "Grades"
+    description = ("Fires on each scored attempt below full marks (PROBLEM_WEIGHTED_SCORE_CHANGED); filter on "
+                   "event.percent to draw another line, e.g. percent < 50. A reset score is no attempt.")
+    payload_fields = dict(_PROBLEM_PAYLOAD)
