@@ -30,7 +30,6 @@ from openedx_events.learning.signals import (
 from waffle.models import Switch
 
 from . import payloads
-from .signals import PROBLEM_WEIGHTED_SCORE_CHANGED
 from .models import (
     Block,
     CertificateStatuses,
@@ -45,6 +44,7 @@ from .models import (
     UserAttribute,
     UserProfile,
 )
+from .signals import PROBLEM_WEIGHTED_SCORE_CHANGED
 
 #: Outline used when ``create_course`` gets no units: three units of two blocks, mixing the block types
 #: automations care about. A block id is ``"<block_type>:<block_id>"``, or a bare id for an html block.
