@@ -17,6 +17,7 @@ from lms_automations import handlers
 from lms_automations.apps import LMS_RECEIVERS
 from lms_automations.models import Event
 from sandbox.lms.host_backend import SandboxHost
+from sandbox.lms.signals import PROBLEM_WEIGHTED_SCORE_CHANGED, SIGNAL_PATHS
 
 from . import factories as f
 
@@ -81,13 +82,24 @@ def submitted_essay(user):
         signals.ORA_SUBMISSION_CREATED.send_event(submission=f.ora_submission_data(user))
 
 
+def scored_problem(user):
+    """edx-platform's grades signal, under its LMS path in the sandbox (``sandbox.lms.signals``)."""
+    PROBLEM_WEIGHTED_SCORE_CHANGED.send(
+        sender=None, weighted_earned=1.0, weighted_possible=2.0, user_id=user.pk, anonymous_user_id=None,
+        course_id=str(QUIZ.course_key), usage_id=str(QUIZ), only_if_higher=False, modified=f.AT,
+        score_db_table="courseware_studentmodule", score_deleted=False)
+
+
 SENDS.append(("on_ora_submission_created", submitted_essay))
+SENDS.append(("on_problem_score_changed", scored_problem))
 SEND_IDS = [name for name, _send in SENDS]
 #: Receivers of signals that exist only in edx-platform (tests/host/test_host_only_signals.py).
 HOST_ONLY = ["on_account_activated"]
 
 
 def importable(path):
+    if path in SIGNAL_PATHS:
+        return True  # the sandbox sends it under this path
     try:
         import_string(path)
     except ImportError:
@@ -118,6 +130,7 @@ def test_a_failing_record_is_logged_and_swallowed(ada, caplog, name, send):
     with (
         mock.patch("lms_automations.handlers.base.record_event", side_effect=boom),
         mock.patch("lms_automations.handlers.completion.record_event", side_effect=boom),
+        mock.patch("lms_automations.handlers.problems.record_event", side_effect=boom),
         caplog.at_level(logging.ERROR, logger="lms_automations.handlers"),
     ):
         send(ada)  # does not raise
