@@ -59,7 +59,8 @@ def extend_due_dates(user, course_key, days, block_keys=None, reason=""):
         missing = sorted(wanted - set(current)) if wanted is not None else []
         if missing:
             raise MissingDateError(", ".join(missing))
-        rows = {row.location: row for row in ContentDate.objects.filter(course__course_key=str(course_key), field="due")}
+        rows = {row.location: row
+                for row in ContentDate.objects.filter(course__course_key=str(course_key), field="due")}
         chosen = [key for key in sorted(current) if wanted is None or key in wanted]
         UserDate.objects.bulk_create(
             UserDate(user=user, content_date=rows[key], abs_date=current[key] + datetime.timedelta(days=days),

@@ -166,7 +166,8 @@ def _state(user):
         grade = PersistentCourseGrade.objects.filter(user=user, course=course).first()
         certificate = GeneratedCertificate.objects.filter(user=user, course=course).first()
         done = BlockCompletion.objects.filter(user=user, context_key=course.course_key, completion__gte=1).count()
-        rows.append({"enrollment": enrollment, "completed": done, "access_ends": dates.access_end(enrollment, course)[0], "blocks": len(course.block_keys()),
+        rows.append({"enrollment": enrollment, "completed": done, "blocks": len(course.block_keys()),
+                     "access_ends": dates.access_end(enrollment, course)[0],
                      "grade": f"{grade.percent_grade:.0%}" if grade else "—",
                      "certificate": certificate.status if certificate else "—"})
     return {"user": user, "rows": rows,
