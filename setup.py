@@ -58,6 +58,8 @@ setup(
             "enrollment.mode_changed = lms_automations.catalogue.event_types.enrollments:EnrollmentModeChanged",
             "enrollment.upgraded = lms_automations.catalogue.event_types.enrollments:EnrollmentUpgraded",
             "enrollment.deactivated = lms_automations.catalogue.event_types.enrollments:EnrollmentDeactivated",
+            "access.ended = lms_automations.catalogue.event_types.access:AccessEnded",
+            "access.extended = lms_automations.catalogue.event_types.access:AccessExtended",
             "progress.block_completed = lms_automations.catalogue.event_types.progress:BlockCompleted",
             "progress.lesson_started = lms_automations.catalogue.event_types.progress:LessonStarted",
             "progress.lesson_completed = lms_automations.catalogue.event_types.progress:LessonCompleted",

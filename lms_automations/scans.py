@@ -40,14 +40,16 @@ def run_due_scans(now):
     Safe when several ticks run at once: each scan's row is locked (SKIP LOCKED) while it runs.
     """
     from .course_date_refresh import refresh_course_date_waits  # pylint: disable=import-outside-toplevel
+    from .happened.access_scan import scan_access_ends  # pylint: disable=import-outside-toplevel
     from .retention import purge_expired  # pylint: disable=import-outside-toplevel
 
     recorded = 0
     daily = (("inactivity", scan_inactivity), ("course_dates", refresh_course_date_waits),
-             ("retention", purge_expired))
+             ("retention", purge_expired),
+             ("access_ends", scan_access_ends))
     for name, scan_function in daily:
         done = _run_if_due(name, scan_function, now)
-        if name == "inactivity":
+        if name in ("inactivity", "access_ends"):
             recorded += done
     return recorded
 

@@ -80,7 +80,8 @@ def test_unenrol_and_enrol_again_is_a_second_enrolment(host, learner):
     host(services.enroll, learner, COURSE)
     host(services.unenroll, learner, COURSE)
     host(services.enroll, learner, COURSE)
-    assert [t for t, _ in accepted()] == ["enrollment.created", "enrollment.deactivated", "enrollment.created"]
+    assert [t for t, _ in accepted()] == ["enrollment.created", "enrollment.deactivated", "access.ended",
+                                          "enrollment.created"]
     assert LearnerCourseState.objects.get(user=learner).activation_count == 2
 
 

@@ -1,6 +1,8 @@
 """Progress actions: marking blocks complete and personal due-date extensions, in the LMS."""
 from ..catalogue import Action
 from ..completion_tracking import require_completion_tracking
+from ..engine.errors import PermanentError
+from .emitting import emit_plugin_event
 from .params import BLOCK_KEYS, COURSE_KEY, params, rendered_course_key
 
 
@@ -44,8 +46,10 @@ class DatesExtend(Action):
     key = "dates.extend"
     label = "Extend due dates"
     category = "Course"
-    description = ("Gives the learner a personal due-date extension of some days (edx-when), for every dated block "
-                   "of the course or only the listed ones. Access expiry of audit learners is not a due date.")
+    description = ("Gives the learner a personal due-date extension of some days (edx-when personal date "
+                   "overrides, as the instructor dashboard's extensions), for every dated block of the course or "
+                   "only the listed ones, and records access.extended. Open edX has no way to move an audit "
+                   "learner's access expiry by some days: upgrading the enrolment (enrollment.change_mode) lifts it.")
     params_schema = params(
         ("course_key", "days"), course_key=COURSE_KEY,
         days={"type": "integer", "minimum": 1, "maximum": 365, "description": "days to add (1–365)"},
@@ -54,5 +58,17 @@ class DatesExtend(Action):
 
     def execute(self, params, context):
         course_key = rendered_course_key(params)
-        context.host.extend_due_dates(context.user_id, course_key, params["days"], params.get("block_keys"))
-        return {"days": params["days"]}
+        days = params["days"]
+        blocks = context.host.extend_due_dates(context.user_id, course_key, days, params.get("block_keys"))
+        if not blocks:
+            raise PermanentError(f"{course_key} has no due dates to extend (set them in Studio, or list "
+                                 "block_keys that have one)")
+        try:
+            ends = context.host.access_expires_at(context.user_id, course_key)
+        except PermanentError:
+            ends = None
+        # The LMS announces no date override: the plugin says what it did (keyed on the step, so once).
+        emit_plugin_event(context, "access.extended", {
+            "course_key": course_key, "days": days, "blocks": blocks,
+            "access_ends_at": ends.isoformat() if ends else ""}, course_key)
+        return {"days": days, "blocks": blocks}

@@ -66,7 +66,8 @@ GALLERY = [
         "When an audit learner completes the course: offer the verified track; points for those who upgrade, "
         "a last call for the others.")),
     Template("certificate_reminder", gettext_lazy("Certificate reminder before access ends"), gettext_lazy(
-        "Three days before the course ends: remind learners without a certificate; earning it ends the run.")),
+        "Three days before the learner's access ends (audit expiry, else course end): remind learners without a "
+        "certificate; earning it, or losing access, ends the run.")),
     Template("upgrade_deadline_reminder", gettext_lazy("Upgrade-deadline reminder"), gettext_lazy(
         "Three days before the upgrade deadline: remind audit learners; upgrading ends the run.")),
     Template("course_date_reminder", gettext_lazy("Course start reminder"), gettext_lazy(

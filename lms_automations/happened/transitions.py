@@ -109,7 +109,10 @@ def _enrollment_deactivated(state, payload, event):
         return "already unenrolled", []
     state.enrollment_active = False
     state.announced_deactivation = state.activation_count
-    return None, []
+    # Unenrolment ends access at once (the date-based ends come from the daily access scan).
+    return None, [("access.ended", {"course_key": payload["course_key"], "reason": "unenrolled",
+                                    "mode": payload.get("mode") or state.enrollment_mode or "",
+                                    "ended_at": event.occurred_at.isoformat() if event.occurred_at else ""})]
 
 
 def _passed(state, payload, event):

@@ -86,6 +86,12 @@ class HostBackend:
         """When the learner's access to the course ends (audit expiry, else course end), or None."""
         self._missing("read access expiry")
 
+    def access_ends_between(self, after, upto):
+        """The active enrolments whose access ended in ``(after, upto]`` by a date: dicts ``{"user_id",
+        "course_key", "mode", "ended_at", "reason"}``, reason ``audit_expired`` (course duration limits)
+        or ``course_ended``, whichever came first (the daily access scan)."""
+        self._missing("list access ends")
+
     def upgrade_deadline(self, user_id, course_key):
         self._missing("read upgrade deadlines")
 

@@ -8,6 +8,7 @@ from django.contrib import admin
 from .models import (
     Block,
     CohortMembership,
+    ContentDate,
     Course,
     CourseEnrollment,
     GeneratedCertificate,
@@ -15,6 +16,7 @@ from .models import (
     Unit,
     UserActivity,
     UserAttribute,
+    UserDate,
     UserProfile,
 )
 
@@ -122,3 +124,21 @@ class UserAttributeAdmin(admin.ModelAdmin):
     list_filter = ("name",)
     search_fields = (*_USER_SEARCH, "name", "value")
     raw_id_fields = ("user",)
+
+
+@admin.register(ContentDate)
+class ContentDateAdmin(admin.ModelAdmin):
+    """Course-wide due dates, as Studio sets them; editing one here moves it for everyone."""
+
+    list_display = ("location", "field", "date", "course")
+    list_filter = ("course",)
+    search_fields = ("location",)
+
+
+@admin.register(UserDate)
+class UserDateAdmin(admin.ModelAdmin):
+    """Personal due dates (extensions); the newest per block wins."""
+
+    list_display = ("user", "content_date", "abs_date", "reason", "created")
+    search_fields = (*_USER_SEARCH, "content_date__location")
+    raw_id_fields = ("user", "content_date")

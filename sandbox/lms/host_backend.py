@@ -12,11 +12,9 @@ from opaque_keys import InvalidKeyError
 from lms_automations.engine.errors import PermanentError
 from lms_automations.host.base import HostBackend
 
-from . import models, services
+from . import dates, models, services
 
 FREE_MODES = ("audit", "honor")
-#: Like Open edX's course duration limits: audit access lasts this long after enrolment.
-AUDIT_ACCESS_WEEKS = 4
 
 
 def _user(user_id):
@@ -132,13 +130,11 @@ class SandboxHost(HostBackend):
             raise PermanentError(f"{course_key} does not offer the {mode!r} mode") from exc
 
     def access_expires_at(self, user_id, course_key):
-        course = _course(course_key)
-        enrollment = self.get_enrollment(user_id, course_key)
-        if enrollment and enrollment["mode"] == "audit" and "verified" in course.modes:
-            start = max(filter(None, (enrollment["created"], course.start)))
-            expiry = start + datetime.timedelta(weeks=AUDIT_ACCESS_WEEKS)
-            return min(expiry, course.end) if course.end else expiry
-        return course.end
+        _course(course_key)
+        return dates.access_expires_at(_user(user_id), course_key)
+
+    def access_ends_between(self, after, upto):
+        return dates.access_ends_between(after, upto)
 
     def upgrade_deadline(self, user_id, course_key):
         course = _course(course_key)
@@ -222,7 +218,13 @@ class SandboxHost(HostBackend):
         services.award_certificate(_user(user_id), course_key)
 
     def extend_due_dates(self, user_id, course_key, days, block_keys=None):
-        raise PermanentError("the sandbox LMS has no due dates to extend")
+        """Personal due dates ``days`` later, as edx-when's overrides (the course's dates stay)."""
+        _course(course_key)
+        try:
+            return dates.extend_due_dates(_user(user_id), course_key, days, block_keys,
+                                          reason=f"lms_automations: extended by {days} days")
+        except dates.MissingDateError as error:
+            raise PermanentError(f"no due date to extend on {error}") from None
 
     # --- cohorts --------------------------------------------------------------------------------
     def get_cohort(self, user_id, course_key):

@@ -316,3 +316,42 @@ class ProblemScore(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.block}: {self.earned:g}/{self.possible:g}"
+
+
+class ContentDate(models.Model):
+    """A course-wide date of a block (edx-when's ``ContentDate``): what Studio sets as a due date.
+
+    .. no_pii:
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="content_dates")
+    location = models.CharField(max_length=255, help_text="The usage key of the dated block.")
+    field = models.CharField(max_length=255, default="due")
+    date = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["location", "field"], name="sandbox_lms_content_date_unique")]
+        ordering = ["course", "date"]
+
+    def __str__(self):
+        return f"{self.location} {self.field} {self.date:%Y-%m-%d}"
+
+
+class UserDate(models.Model):
+    """One learner's own date for a block (edx-when's ``UserDate``: a personal extension); the
+    newest row wins, as in edx-when, so earlier extensions stay as their history.
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_dates")
+    content_date = models.ForeignKey(ContentDate, on_delete=models.CASCADE, related_name="user_dates")
+    abs_date = models.DateTimeField()
+    reason = models.TextField(blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.user}: {self.content_date.location} until {self.abs_date:%Y-%m-%d}"

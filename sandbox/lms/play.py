@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import dates, services
 from .models import Block, Course, CourseEnrollment, GeneratedCertificate, PersistentCourseGrade, Unit
 
 ACTIONS = {
@@ -28,6 +28,8 @@ ACTIONS = {
     "certificate": gettext_lazy("Award a certificate"),
     "quiet": gettext_lazy("Go quiet"),
     "scan": gettext_lazy("Run the inactivity scan now"),
+    "end_access": gettext_lazy("End audit access now"),
+    "access_scan": gettext_lazy("Run the access scan now"),
 }
 
 
@@ -140,6 +142,15 @@ def _act(action, data):
 
         count = scan_inactivity(timezone.now())
         return _("The inactivity scan recorded %(count)s event(s).") % {"count": count or 0}
+    if action == "end_access":
+        ends = dates.end_audit_access(user, key)
+        return _("%(who)s's audit access to %(course)s now ends at %(at)s. Run the access scan to let "
+                 "automations notice.") % {"who": who, "course": key, "at": ends.isoformat(timespec="minutes")}
+    if action == "access_scan":
+        from lms_automations.happened.access_scan import scan_access_ends  # pylint: disable=import-outside-toplevel
+
+        count = scan_access_ends(timezone.now())
+        return _("The access scan recorded %(count)s event(s).") % {"count": count or 0}
     raise ValueError(_("unknown action"))
 
 
@@ -166,6 +177,7 @@ def _state(user):
         certificate = GeneratedCertificate.objects.filter(user=user, course=course).first()
         done = BlockCompletion.objects.filter(user=user, context_key=course.course_key, completion__gte=1).count()
         rows.append({"enrollment": enrollment, "completed": done, "blocks": len(course.block_keys()),
+                     "access_ends": dates.access_end(enrollment, course)[0],
                      "grade": f"{grade.percent_grade:.0%}" if grade else "—",
                      "certificate": certificate.status if certificate else "—"})
     return {"user": user, "rows": rows,

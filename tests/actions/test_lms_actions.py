@@ -10,7 +10,7 @@ from lms_automations.actions.progress import DatesExtend, ProgressMarkComplete
 from lms_automations.engine.errors import PermanentError
 from lms_automations.host import get_host
 from lms_automations.models import Event
-from sandbox.lms import services
+from sandbox.lms import dates, services
 
 from .conftest import COURSE, NOW, RecordingHost, context_for
 
@@ -150,9 +150,26 @@ def test_dates_extend_asks_the_lms(ada, course):
                           ("extend_due_dates", ada.pk, COURSE, 3, None)]
 
 
-def test_dates_extend_where_the_lms_cannot_is_a_permanent_error(ada, course):
-    with pytest.raises(PermanentError, match="no due dates"):
+def test_dates_extend_moves_the_learners_own_due_dates_and_says_so(ada, course):
+    services.enroll(ada, COURSE, mode="verified")
+    due = NOW + datetime.timedelta(days=10)
+    for block in BLOCKS:
+        dates.set_due_date(COURSE, block, due)
+    result = DatesExtend().execute({"course_key": COURSE, "days": 7, "block_keys": BLOCKS[1:]}, context_for(ada))
+    assert result == {"days": 7, "blocks": 1}
+    assert dates.due_dates(ada, COURSE) == {BLOCKS[0]: due, BLOCKS[1]: due + datetime.timedelta(days=7)}
+    assert dates.due_dates(None, COURSE) == {BLOCKS[0]: due, BLOCKS[1]: due}  # everyone else keeps theirs
+    event = Event.objects.get(event_type="access.extended")
+    assert event.payload["days"] == 7 and event.payload["blocks"] == 1 and event.payload["course_key"] == COURSE
+
+
+def test_dates_extend_without_due_dates_is_a_permanent_error(ada, course):
+    services.enroll(ada, COURSE, mode="verified")
+    with pytest.raises(PermanentError, match="has no due dates to extend"):
         DatesExtend().execute({"course_key": COURSE, "days": 7}, context_for(ada))
+    with pytest.raises(PermanentError, match="no due date to extend on .*quiz-1"):
+        DatesExtend().execute({"course_key": COURSE, "days": 7, "block_keys": BLOCKS[1:]}, context_for(ada))
+    assert recorded("access.extended") == 0
 
 
 def test_certificate_needs_a_pass_unless_allowlisted(ada, course):

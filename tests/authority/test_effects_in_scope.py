@@ -179,3 +179,13 @@ def test_odd_values_where_courses_and_automations_are_named_never_break_the_chec
     params = {"course_key": value, "course_keys": [value, [value]], "automation_id": value}
     errors = scope_checks.params_errors(None, params, "params", scope_checks.Scope(courses=(COURSE_A,)), teacher_a)
     assert all(set(error) == {"path", "message"} for error in errors)
+
+
+def test_a_course_team_extends_dates_only_in_its_own_courses(teacher_a, courses):
+    def extend(course_key):
+        return {"id": "extend", "type": "action", "action": "dates.extend",
+                "params": {"course_key": course_key, "days": 7}}
+
+    errors = refusals(document(steps=[extend(COURSE_B)]), teacher_a)
+    assert list(errors) == ["steps[0].params.course_key"]
+    assert api.import_automation(document(steps=[extend("{{ event.course_key }}")]), owner=teacher_a)

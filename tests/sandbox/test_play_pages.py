@@ -103,3 +103,30 @@ def test_submitting_a_problem_sends_its_score(staff_client, course, ada, recorde
     said = _play(staff_client, ada, "score_problem", block=problem, earned=1, possible=2)
     assert said == [f"Ada Lovelace scored 1/2 on {problem}."]
     assert recorder.names()[0] == "PROBLEM_WEIGHTED_SCORE_CHANGED"
+
+
+def test_ending_audit_access_then_scanning_records_access_ended(staff_client, course, ada):
+    from lms_automations.models import Automation, Event, Trigger  # pylint: disable=import-outside-toplevel
+
+    Trigger.objects.create(automation=Automation.objects.create(name="access", status="active"), position=0,
+                           event_type="access.ended")
+    services.enroll(ada, COURSE)
+    said = _play(staff_client, ada, "end_access")
+    assert "Run the access scan" in said[0]
+    assert _play(staff_client, ada, "access_scan") == ["The access scan recorded 1 event(s)."]
+    assert Event.objects.get(event_type="access.ended").payload["reason"] == "audit_expired"
+    assert _play(staff_client, ada, "access_scan") == ["The access scan recorded 0 event(s)."]
+
+
+def test_a_verified_learners_access_cannot_be_ended_alone(staff_client, course, ada):
+    services.enroll(ada, COURSE, mode="verified")
+    said = _play(staff_client, ada, "end_access")
+    assert "refused" in said[0] and "ends with the course" in said[0]
+
+
+def test_demo_courses_have_due_dates(db):
+    from sandbox.lms import dates  # pylint: disable=import-outside-toplevel
+
+    call_command("seed_sandbox", stdout=io.StringIO())
+    due = dates.due_dates(None, "course-v1:Demo+PY101+2026")
+    assert sorted(key.rpartition("@")[2] for key in due) == ["final-exam", "loops-quiz", "variables-quiz"]

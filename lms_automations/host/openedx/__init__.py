@@ -6,6 +6,7 @@ What the LMS raises is turned into the engine's ``PermanentError`` / ``Transient
 a course team can act on (``errors.host_call``).
 """
 from ..base import HostBackend
+from .access import AccessMixin
 from .certificates import CertificatesMixin
 from .cohorts import CohortsMixin
 from .courses import CoursesMixin
@@ -18,7 +19,7 @@ __all__ = ["OpenEdxHost"]
 
 
 class OpenEdxHost(  # pylint: disable=too-many-ancestors
-    UsersMixin, CoursesMixin, EnrollmentsMixin, ProgressMixin, CertificatesMixin, CohortsMixin,
+    UsersMixin, CoursesMixin, AccessMixin, EnrollmentsMixin, ProgressMixin, CertificatesMixin, CohortsMixin,
     NotificationsMixin, HostBackend,
 ):
     name = "openedx"

@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from ...conf import get_setting
 from ...engine.errors import PermanentError
+from .access import earliest_end
 from .errors import course_key_of, host_call, usage_key_of, user_for
 
 #: The outline's block types: units (lessons) are verticals; what lies under them is their content.
@@ -82,7 +83,8 @@ class CoursesMixin:
         return units
 
     def access_expires_at(self, user_id, course_key):
-        """Course duration limits' expiry for audit learners (None when they don't apply), else course end."""
+        """Course duration limits' expiry for audit learners (None when they don't apply) or the course end,
+        whichever comes first."""
         from openedx.features.course_duration_limits.access import (  # pylint: disable=import-outside-toplevel
             get_user_course_expiration_date,
         )
@@ -93,7 +95,7 @@ class CoursesMixin:
             raise PermanentError(f"the LMS has no course {key}")
         with host_call():
             expiry = get_user_course_expiration_date(user_for(user_id), overview)
-        return expiry or overview.end
+        return earliest_end(expiry, overview.end)[0]
 
     def upgrade_deadline(self, user_id, course_key):
         from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel

@@ -10,10 +10,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
-from sandbox.lms import services
+from sandbox.lms import dates, services
 from sandbox.lms.models import Course
 
-#: key, display name, modes, start and end (days from today, or fixed datetimes), outline (None: default)
+#: key, display name, modes, start and end (days from today, or fixed datetimes), outline (None: default),
+#: due dates of problems (days from today), which dates.extend moves per learner
 COURSES = [
     {
         "key": "course-v1:Demo+W1+2026",
@@ -35,6 +36,7 @@ COURSES = [
             ["video:loops", "html:loops-notes", "problem:loops-quiz"],
             ["problem:final-exam"],
         ],
+        "due": {"problem:variables-quiz": 7, "problem:loops-quiz": 21, "problem:final-exam": 55},
     },
     {
         "key": "course-v1:Demo+DS201+2027",
@@ -43,6 +45,7 @@ COURSES = [
         "start": 14,
         "end": 120,
         "units": [["html:intro", "video:charts"], ["problem:project"]],
+        "due": {"problem:project": 100},
     },
 ]
 
@@ -89,6 +92,10 @@ class Command(BaseCommand):
             )
             course.display_name = spec["display_name"]
             course.save(update_fields=["display_name", "modified"])
+            for block, days in spec.get("due", {}).items():
+                block_type, _, block_id = block.partition(":")
+                dates.set_due_date(course.course_key, course.key.make_usage_key(block_type, block_id),
+                                   today + timedelta(days=days))
             blocks = len(course.block_keys())
             self.stdout.write(f"created course {course.course_key} “{course.display_name}” ({blocks} blocks)")
 
