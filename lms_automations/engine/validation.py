@@ -69,9 +69,13 @@ def _prefixed(path, errors):
 
 
 def _check_event_and_filter(item, path, max_conditions, get_event_type, found):
-    if get_event_type(item["event"]) is None:
+    event_type = get_event_type(item["event"])
+    if event_type is None:
         found.append({"path": f"{path}.event", "message": f"unknown event type {item['event']!r}; pick one from "
                       "the catalogue or declare it as a custom event type (custom.<slug>)"})
+    elif item.get("params"):
+        # What the course team chose for this event (the days of activity.inactive, ...).
+        found.extend(_prefixed(path, _params_errors(event_type, item["params"])))
     tree = item.get("filter")
     if tree:
         count = _check_condition_tree(tree, f"{path}.filter", found)
