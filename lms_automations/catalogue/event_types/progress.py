@@ -78,11 +78,10 @@ class ActivityInactive(EventType):
     key = "activity.inactive"
     label = "Inactive in a course"
     category = "Progress"
-    description = ("Fires when a learner has had no activity in a course for the number of days the trigger "
-                   "chooses (1–365; the daily scan); once per quiet streak — activity starts a new streak. Only "
-                   "a streak that reaches that many days after the automation is activated counts. Without a "
-                   "number the trigger hears the operator's defaults (LMS_AUTOMATIONS['INACTIVITY_DAYS'], 7, 14, "
-                   "30 unless changed).")
+    description = ("Fires when a learner has had no activity in a course for the N days the trigger chooses "
+                   "(1–365; the daily scan); once per quiet streak per N — activity starts a new streak. Only a "
+                   "streak that reaches N days after the automation is activated counts. Without N the trigger "
+                   "hears the operator's defaults (LMS_AUTOMATIONS['INACTIVITY_DAYS'], 7, 14, 30 unless changed).")
     payload_fields = {
         "course_key": "the course",
         "days": "days without activity (the N that was crossed)",
