@@ -101,6 +101,22 @@ def test_a_learner_already_past_the_percentage_at_activation_is_not_started(cloc
     assert not Event.objects.filter(event_type="progress.threshold_reached", payload__percent=60).exists()
 
 
+def test_progress_from_before_the_plugin_does_not_count_as_crossed_now(clock, lms):
+    """The plugin installed on a live site: it never saw the learner's first three units."""
+    from lms_automations.models import LearnerCourseState
+
+    blocks = five_units()
+    ada = services.create_learner("ada")
+    lms(services.enroll, ada, W1)
+    for block in blocks[:3]:
+        lms(services.complete_block, ada, block)
+    LearnerCourseState.objects.all().delete()
+    Event.objects.filter(event_type="progress.threshold_reached").delete()
+    lms(services.complete_block, ada, blocks[3])  # 60 % → 80 %
+    assert list(Event.objects.filter(event_type="progress.threshold_reached").values_list(
+        "payload__percent", flat=True)) == [75]
+
+
 def test_a_percent_filter_of_an_older_document_is_computed_too(clock, lms):
     blocks = five_units()
     ada = services.create_learner("ada")
