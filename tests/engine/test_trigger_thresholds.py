@@ -131,3 +131,13 @@ def test_activation_starts_the_watermark_of_a_new_threshold_at_that_moment(no_de
     with time_machine.travel(T0 + datetime.timedelta(days=3), tick=False):
         api.import_automation(document(inactive(200), name="another"))
     assert PeriodicScan.objects.get(name="inactivity:200").last_run_at == T0, "an existing watermark is kept"
+
+
+def test_without_defaults_a_trigger_must_choose_its_days(no_defaults):
+    with pytest.raises(InvalidAutomation) as raised:
+        api.import_automation(document(inactive()))
+    assert raised.value.errors == [{"path": "triggers[0].params.days", "message": (
+        "choose the days: this site computes no default ones (LMS_AUTOMATIONS['INACTIVITY_DAYS'] is empty)")}]
+    api.import_automation(document(inactive(9)))
+    api.import_automation(document({"event": "activity.inactive", "filter": {
+        "condition": "event.field", "params": {"path": "days", "op": "eq", "value": 9}}}, name="by filter"))
