@@ -2,7 +2,8 @@
 
 Prints figures and ratios (never asserts), against the sandbox host on its own database
 (``DATABASE_URL`` for MariaDB/PostgreSQL): the first scan of a site (two thirds of its learners
-quiet for 40 days: three threshold events each), set beside the database's own rate of inserting
+quiet for 40 days: three threshold events each; the automation listening, and the watermarks
+set, 41 days before — the heaviest first scan since ADR 0015), set beside the database's own rate of inserting
 as many Event rows in one ``INSERT … SELECT``; the next day's scan (the same streaks, nothing new),
 set beside one read of the host's enrolment query; statements and commits per event; the peak
 resident memory of the process. Dispatch of the recorded events is not part of the figure (no
@@ -40,7 +41,7 @@ def measure(enrolments):
     from django.utils import timezone
 
     from lms_automations import recording, scans
-    from lms_automations.models import Automation, Event, Trigger
+    from lms_automations.models import Automation, Event, PeriodicScan, Trigger
     from sandbox.lms.host_backend import SandboxHost
 
     bulk_support.fresh_database()
@@ -50,6 +51,11 @@ def measure(enrolments):
         automation = Automation.objects.create(name="quiet learners", status=Automation.STATUS.active)
         Trigger.objects.create(automation=automation, position=0, event_type="activity.inactive")
         now = timezone.now()
+        # The heaviest first scan a site can have since ADR 0015: its automation has listened for 41
+        # days, and the tick has not scanned since (the whole quiet history is inside the windows).
+        since = now - datetime.timedelta(days=41)
+        Trigger.objects.filter(automation=automation).update(listening_since=since)
+        PeriodicScan.objects.filter(name__startswith="inactivity:").update(last_run_at=since)
         _seed(enrolments // COURSES, now)
         total = SandboxHost().enrollment_activity().count()
         thresholds = [7, 14, 30]

@@ -88,9 +88,10 @@ class LmsAutomationsConfig(AppConfig):
 
     def ready(self):
         # Definition edits must reach the cached trigger index of every worker; step secrets are
-        # encrypted on every save of a step (a pre_save receiver).
+        # encrypted on every save of a step (a pre_save receiver); triggers note since when they
+        # listen (``listening``).
         from . import checks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
-        from .engine import secret_params, trigger_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        from .engine import listening, secret_params, trigger_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
 
         _connect_host_only_receivers()
 

@@ -3,26 +3,29 @@ course-date waits whose course dates moved (``course_date_refresh``) and retenti
 (``retention.purge_expired``).
 
 Inactivity: for every active enrolment, the days since the learner's last activity in the course
-(or since enrolling) are compared with each threshold (``INACTIVITY_DAYS``). The event's
-idempotency key holds the date of that last activity, so ``activity.inactive`` fires once per
-streak per threshold however often the scan runs; activity starts a new streak.
+(or since enrolling) are compared with each threshold: the days active automations ask for plus
+the operator's ``INACTIVITY_DAYS`` (``happened.thresholds``, ADR 0015). The event's idempotency
+key holds the date of that last activity, so ``activity.inactive`` fires once per streak per
+threshold however often the scan runs; activity starts a new streak.
 
 The scan is set-based (ADR 0014): it walks the enrolments in learner-id ranges of about
 ``SCAN_BATCH`` enrolments, and writes each range's new events with one statement — an
 ``INSERT … SELECT`` over the host's query where the host's tables share the database
 (``inactivity_sql``), else one bulk insert of the rows the host streams. Each threshold keeps a
 watermark (a ``PeriodicScan`` row ``inactivity:<days>``: every streak that had reached the
-threshold by then has its event), so a day's scan only looks at streaks that reached a threshold
-since the last complete scan; the idempotency key still guards against any overlap.
+threshold by then has its event, or nobody could use it), so a day's scan only looks at streaks
+that reached a threshold since the last complete scan; the idempotency key still guards against
+any overlap. A threshold starts at the moment an automation starts asking for it
+(``start_watermarks``), or at its first scan: never at the dawn of time, since only streaks that
+reach it from then on can start anyone (SPEC §5.1).
 """
 import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from .conf import get_setting
 from .happened import recording
 from .host import get_host
 from .models import Event, PeriodicScan
@@ -79,14 +82,22 @@ def anyone_listens(event_type):
 
 def scan_inactivity(now, thresholds=None, *, batch=None):
     """Record ``activity.inactive`` for every threshold a learner's quiet streak has reached;
-    returns how many events were new. ``thresholds`` (days) default to ``INACTIVITY_DAYS``.
+    returns how many events were new. ``thresholds`` (days) default to those automations ask for
+    plus the operator's ``INACTIVITY_DAYS``.
 
     Skipped when no automation listens: reading every enrolment of a large site daily, and recording
-    events nobody reads, costs more than it tells."""
+    events nobody reads, costs more than it tells. The watermarks still move on: nobody missed
+    anything, and a threshold asked for again later starts from then."""
     if not anyone_listens(EVENT_TYPE):
         log.info("lms_automations: no automation listens to activity.inactive; inactivity scan skipped")
+        _advance_watermarks(now)
         return 0
-    thresholds = sorted({int(days) for days in (thresholds or get_setting("INACTIVITY_DAYS"))})
+    from .happened.thresholds import thresholds_for  # pylint: disable=import-outside-toplevel
+
+    thresholds = sorted({int(days) for days in (thresholds or thresholds_for(EVENT_TYPE))})
+    if not thresholds:
+        _advance_watermarks(now)
+        return 0
     windows = streak_windows(thresholds, now)
     host, batch, recorded, after = get_host(), batch or SCAN_BATCH, 0, None
     while True:
@@ -96,24 +107,47 @@ def scan_inactivity(now, thresholds=None, *, batch=None):
             break
         after = upto
     # Only a scan that went through every range moves the watermarks on.
-    for days in thresholds:
-        PeriodicScan.objects.update_or_create(name=f"inactivity:{days}", defaults={"last_run_at": now})
+    _advance_watermarks(now)
     log.info("lms_automations: inactivity scan recorded %d new quiet streak threshold(s)", recorded)
     return recorded
 
 
 def streak_windows(thresholds, now):
     """``[(days, after, upto)]``: a streak whose last activity lies in ``(after, upto]`` reached
-    ``days`` since the last complete scan (``after`` None: the threshold was never scanned)."""
-    marks = dict(PeriodicScan.objects.filter(name__in=[f"inactivity:{days}" for days in thresholds])
+    ``days`` since the threshold's watermark. A threshold without one starts now (its window is
+    empty today): it was never asked for before, so no streak that reached it so far can start
+    anyone."""
+    start_watermarks(thresholds, now)
+    marks = dict(PeriodicScan.objects.filter(name__in=[watermark_name(days) for days in thresholds])
                  .values_list("name", "last_run_at"))
     windows = []
     for days in thresholds:
-        mark = marks.get(f"inactivity:{days}")
+        mark = marks.get(watermark_name(days)) or now
         span = datetime.timedelta(days=days)
-        if mark is None or mark < now:
-            windows.append((days, mark - span if mark else None, now - span))
+        if mark < now:
+            windows.append((days, mark - span, now - span))
     return windows
+
+
+def watermark_name(days):
+    return f"inactivity:{int(days)}"
+
+
+def start_watermarks(thresholds, moment):
+    """Give each threshold without a watermark one at ``moment`` (when an automation started asking
+    for it); one that has one keeps it."""
+    existing = set(PeriodicScan.objects.filter(name__in=[watermark_name(days) for days in thresholds])
+                   .values_list("name", flat=True))
+    missing = [PeriodicScan(name=watermark_name(days), last_run_at=moment) for days in sorted(set(thresholds))
+               if watermark_name(days) not in existing]
+    if missing:
+        PeriodicScan.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def _advance_watermarks(now):
+    """After a complete scan (or a day nobody listened), every threshold is dealt with up to ``now``."""
+    PeriodicScan.objects.filter(name__startswith="inactivity:").filter(
+        Q(last_run_at__lt=now) | Q(last_run_at__isnull=True)).update(last_run_at=now)
 
 
 def _scan_range(source, windows, now, user_range):

@@ -24,6 +24,17 @@ def at(moment):
 def waiting(django_capture_on_commit_callbacks):
     """A verified learner waiting until three days before the course ends."""
     services.create_course(COURSE, start=T0, end=END)
+    with at(T0 - datetime.timedelta(hours=1)):  # activated before the enrolment (SPEC §5.1)
+        activate_last_call()
+    ada = services.create_learner("ada", "ada@example.com")
+    with at(T0), django_capture_on_commit_callbacks(execute=True):
+        services.enroll(ada, COURSE, mode="verified")
+    run = Run.objects.get(user=ada)
+    assert run.wake.due_at == END - datetime.timedelta(days=3)
+    return ada, run
+
+
+def activate_last_call():
     api.import_automation({
         "format": "lms-automations/v1", "name": "Last call", "status": "active",
         "scope": {"courses": [COURSE], "orgs": []},
@@ -32,12 +43,6 @@ def waiting(django_capture_on_commit_callbacks):
                    "params": {"course_key": "{{ event.course_key }}", "anchor": "end", "offset": "-P3D"}},
                   {"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["last-call"]}}],
     })
-    ada = services.create_learner("ada", "ada@example.com")
-    with at(T0), django_capture_on_commit_callbacks(execute=True):
-        services.enroll(ada, COURSE, mode="verified")
-    run = Run.objects.get(user=ada)
-    assert run.wake.due_at == END - datetime.timedelta(days=3)
-    return ada, run
 
 
 def test_a_later_course_end_moves_the_wait_and_says_so_on_the_timeline(waiting, django_capture_on_commit_callbacks):

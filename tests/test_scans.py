@@ -31,7 +31,8 @@ def listening():
     from lms_automations import api
 
     document = json.loads((Path(api.__file__).parent / "examples" / "inactivity_reengagement.json").read_text())
-    return api.import_automation(document)
+    with time_machine.travel(T0 - datetime.timedelta(seconds=1), tick=False):
+        return api.import_automation(document)  # activated at T0: streaks reach their days later
 
 
 @pytest.fixture

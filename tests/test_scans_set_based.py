@@ -31,9 +31,19 @@ def stored():
 
 @pytest.fixture
 def listening():
-    automation = Automation.objects.create(name="quiet learners", status=Automation.STATUS.active)
-    Trigger.objects.create(automation=automation, position=0, event_type="activity.inactive")
+    """Listening since T0: the operator's thresholds (7, 14, 30) start their watermarks then."""
+    with at(0, seconds=-1):
+        automation = Automation.objects.create(name="quiet learners", status=Automation.STATUS.active)
+        Trigger.objects.create(automation=automation, position=0, event_type="activity.inactive")
     return automation
+
+
+def watermarks_from_t0():
+    """As after the activation at T0: every watermark starts again there."""
+    from lms_automations.models import PeriodicScan
+
+    PeriodicScan.objects.filter(name__startswith="inactivity:").delete()
+    scans.start_watermarks([7, 14, 30], T0 - datetime.timedelta(seconds=1))
 
 
 @pytest.fixture
@@ -61,9 +71,7 @@ def test_both_ways_of_reading_the_host_record_the_same_keys_and_payloads(site, l
         assert scans.scan_inactivity(scans.timezone.now(), [7, 30]) == 18
     in_sql = stored()
     Event.objects.all().delete()
-    from lms_automations.models import PeriodicScan
-
-    PeriodicScan.objects.filter(name__startswith="inactivity:").delete()
+    watermarks_from_t0()
     original = SandboxHost.enrollment_activity
     monkeypatch.setattr(SandboxHost, "enrollment_activity", lambda self, *bounds: iter(
         (row["user_id"], row["course_key"], row["last_activity_at"]) for row in original(self, *bounds)))
@@ -84,10 +92,8 @@ def test_the_host_gives_the_scan_a_query_in_the_plugins_database(site):
 @hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.integers(min_value=1, max_value=12))
 def test_any_range_size_records_every_streak_exactly_once(site, listening, run_on_commit, batch):
-    from lms_automations.models import PeriodicScan
-
     Event.objects.all().delete()
-    PeriodicScan.objects.all().delete()
+    watermarks_from_t0()
     with at(20), run_on_commit():
         assert scans.scan_inactivity(scans.timezone.now(), [7, 14], batch=batch) == 18
     assert len({row[-1] for row in stored()}) == 18
@@ -130,12 +136,25 @@ def test_a_scan_that_died_half_way_is_completed_next_day_without_repeats(site, l
     assert Event.objects.filter(event_type="activity.inactive").count() == 8
 
 
-def test_a_threshold_scanned_for_the_first_time_sees_every_streak_that_reached_it(site, listening, run_on_commit):
-    with at(40), run_on_commit():
-        assert scans.scan_inactivity(scans.timezone.now(), [7]) == 9
-    with at(41), run_on_commit():
-        assert scans.scan_inactivity(scans.timezone.now(), [7, 30]) == 9  # 30 is new: all nine streaks
-    assert Event.objects.filter(event_type="activity.inactive", payload__days=30).count() == 9
+def test_a_new_threshold_starts_when_it_is_first_asked_for_not_at_the_dawn_of_time(site, listening,
+                                                                                  run_on_commit):
+    with at(8), run_on_commit():
+        assert scans.scan_inactivity(scans.timezone.now(), [7]) == 8
+    with at(10), run_on_commit():
+        assert scans.scan_inactivity(scans.timezone.now(), [7]) == 1  # bob's S2 streak
+    # Day 30: 20 days is asked for the first time; every streak reached it by day 23, before that.
+    with at(30), run_on_commit():
+        assert scans.scan_inactivity(scans.timezone.now(), [7, 20]) == 0
+    with at(31), run_on_commit():
+        assert scans.scan_inactivity(scans.timezone.now(), [7, 20]) == 0
+    with at(35), run_on_commit():
+        services.record_activity(site["ada"], COURSES[0])
+    with at(56), run_on_commit():
+        # ada's new streak reaches 20 on day 55 (and 7 on day 42): after the threshold was asked for.
+        assert scans.scan_inactivity(scans.timezone.now(), [7, 20]) == 2
+    assert sorted((e.payload["days"], e.payload["last_activity_at"][:10]) for e in Event.objects.filter(
+        user=site["ada"], event_type="activity.inactive", payload__course_key=COURSES[0])) == [
+        (7, "2026-03-02"), (7, "2026-04-06"), (20, "2026-04-06")]
 
 
 def test_new_activity_starts_a_new_streak(site, listening, run_on_commit):

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from ..catalogue import Action
 from ..conditions.learner import PROFILE_FIELDS
-from ..conf import get_setting
 from ..engine.errors import PermanentError
+from ..happened.thresholds import thresholds_for
 from ..models import LearnerField, LearnerList, LearnerTag, ListMembership, PointsEntry
 from .emitting import emit_plugin_event
 from .params import COURSE_KEY, params, rendered_text, with_extra_errors
@@ -212,8 +212,7 @@ class _PointsAction(LocalAction):
         balance += amount
         emit_plugin_event(context, "points.awarded" if amount > 0 else "points.deducted",
                           {"amount": abs(amount), "balance": balance, "course_key": course_key or None})
-        reached = [threshold for threshold in sorted(set(get_setting("POINTS_THRESHOLDS")))
-                   if peak < threshold <= balance]
+        reached = [threshold for threshold in thresholds_for("points.threshold_reached") if peak < threshold <= balance]
         for threshold in reached:
             emit_plugin_event(context, "points.threshold_reached", {"balance": balance, "threshold": threshold},
                               str(threshold))

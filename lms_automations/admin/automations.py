@@ -101,14 +101,14 @@ class TriggerInline(AuthorityInlineMixin, admin.TabularInline):
     model = Trigger
     form = EventTypeForm
     extra = 0
-    fields = ("position", "event_type", "filter")
+    fields = ("position", "event_type", "params", "filter")
 
 
 class ExitConditionInline(AuthorityInlineMixin, admin.TabularInline):
     model = ExitCondition
     form = EventTypeForm
     extra = 0
-    fields = ("position", "event_type", "filter", "outcome")
+    fields = ("position", "event_type", "params", "filter", "outcome")
 
 
 class StepForm(forms.ModelForm):

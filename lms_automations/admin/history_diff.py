@@ -20,9 +20,9 @@ LONGEST_VALUE = 160
 FIELDS = {
     Automation: ("name", "description", "status", "labels", "scope_courses", "scope_orgs", "entry_policy",
                  "entry_period", "execution"),
-    Trigger: ("position", "event_type", "filter"),
+    Trigger: ("position", "event_type", "params", "filter"),
     Step: ("step_id", "step_type", "kind", "parent_id", "side", "position", "params", "condition"),
-    ExitCondition: ("position", "event_type", "filter", "outcome"),
+    ExitCondition: ("position", "event_type", "params", "filter", "outcome"),
 }
 JSON_FIELDS = {"filter", "params", "condition", "labels", "scope_courses", "scope_orgs"}
 ADDED, CHANGED, REMOVED = "+", "~", "-"

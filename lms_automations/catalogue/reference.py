@@ -14,7 +14,9 @@ KIND_PAGES = (
     ("events.md", "Event types", get_event_types,
      "What can start a run (a trigger), end one (an exit condition) or resume one (an `event` wait). "
      "Every event carries `user_id` besides the payload fields listed; a trigger's `event.field` filter "
-     "reads them by name."),
+     "reads them by name. The params of an event type are what its trigger (or exit condition) chooses, "
+     "e.g. `{\"event\": \"activity.inactive\", \"params\": {\"days\": 10}}`: the plugin computes the "
+     "thresholds automations ask for, plus the operator's defaults."),
     ("conditions.md", "Conditions", get_conditions,
      "Checks evaluated when a learner reaches them (a trigger filter, a branch, an exit condition), never "
      "earlier. Group them with `all`, `any` and `not`."),

@@ -8,10 +8,11 @@ import itertools
 import re
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..exceptions import InvalidAutomation
 from ..models import Automation, ExitCondition, Step, Trigger
-from . import trigger_index
+from . import listening, trigger_index
 from .document_checks import FORMAT
 from .durations import format_duration, parse_duration
 from .json_values import json_value_errors
@@ -45,15 +46,19 @@ def load_document(document, *, owner=None, automation=None, actor=None):
             errors = automation_start_cycles(document, automation.pk)
             if errors:
                 raise InvalidAutomation(errors)
+        # A trigger the edit keeps as it was keeps the moment it began to listen (ADR 0015).
+        since = {listening.trigger_identity(trigger): trigger.listening_since for trigger in automation.triggers.all()}
         automation.triggers.all().delete()
         automation.exit_conditions.all().delete()
         # One save each (at most 10 + 10), not bulk_create: each row gets its history record (ADR 0013).
         for index, item in enumerate(document["triggers"]):
-            Trigger.objects.create(automation=automation, position=index, event_type=item["event"],
-                                   filter=item.get("filter"))
+            trigger = Trigger(automation=automation, position=index, event_type=item["event"],
+                              params=item.get("params") or {}, filter=item.get("filter"))
+            trigger.listening_since = since.get(listening.trigger_identity(trigger))
+            trigger.save()
         for index, item in enumerate(document.get("exit_conditions", [])):
             ExitCondition.objects.create(automation=automation, position=index, event_type=item["event"],
-                                         filter=item.get("filter"),
+                                         params=item.get("params") or {}, filter=item.get("filter"),
                                          outcome=item.get("outcome", ExitCondition.OUTCOME.converted))
         ids = _StepIds(document.get("steps", []))
         existing = {step.step_id: step for step in automation.steps.all()}
@@ -67,6 +72,8 @@ def load_document(document, *, owner=None, automation=None, actor=None):
         if removed:
             move_runs_off_removed_steps(automation, removed, kept, old_next)
             Step.objects.filter(pk__in=[step.pk for step in removed]).delete()
+        if automation.status in listening.LISTENING:
+            listening.start_watermarks(automation, timezone.now())
         transaction.on_commit(trigger_index.invalidate)
     trigger_index.invalidate()
     return automation
@@ -155,8 +162,6 @@ def steps_after(step):
 
 def move_runs_off_removed_steps(automation, removed, kept, old_next):
     """Runs standing at a step being removed continue at the next step that remains (SPEC §5.12)."""
-    from django.utils import timezone  # pylint: disable=import-outside-toplevel
-
     from ..models import Run, RunLog, RunWake  # pylint: disable=import-outside-toplevel
     from .runs import add_log, schedule_wake  # pylint: disable=import-outside-toplevel
 
@@ -196,13 +201,21 @@ def dump_document(automation, *, reveal_secrets=False):
             "policy": automation.entry_policy,
             "period": format_duration(automation.entry_period) if automation.entry_period else None,
         },
-        "triggers": [{"event": t.event_type, "filter": t.filter} for t in automation.triggers.order_by("position")],
+        "triggers": [_event_row(t, event=t.event_type, filter=t.filter)
+                     for t in automation.triggers.order_by("position")],
         "steps": _dump_steps(children, None, "", reveal_secrets),
         "exit_conditions": [
-            {"event": e.event_type, "filter": e.filter, "outcome": e.outcome}
+            _event_row(e, event=e.event_type, filter=e.filter, outcome=e.outcome)
             for e in automation.exit_conditions.order_by("position")
         ],
     }
+
+
+def _event_row(row, **keys):
+    """A trigger or exit condition; ``params`` only when it has some (older documents had none)."""
+    if row.params:
+        keys = {"event": keys.pop("event"), "params": row.params, **keys}
+    return keys
 
 
 def _dump_steps(children, parent_id, side, reveal_secrets):

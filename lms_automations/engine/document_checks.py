@@ -146,6 +146,8 @@ def _check_event_filter(item, path, errors):
         errors.add(f"{path}.event", f"an event type has at most {MAX_KEY_LENGTH} characters")
     if item.get("filter") is not None and not isinstance(item["filter"], dict):
         errors.add(f"{path}.filter", "must be a condition object or null")
+    if "params" in item and not isinstance(item["params"], dict):
+        errors.add(f"{path}.params", "must be an object, e.g. {\"days\": 10}")
 
 
 def _check_triggers(triggers, errors):
@@ -157,10 +159,10 @@ def _check_triggers(triggers, errors):
     for index, trigger in enumerate(triggers):
         path = f"triggers[{index}]"
         if not isinstance(trigger, dict):
-            errors.add(path, "must be an object with event and filter")
+            errors.add(path, "must be an object with event, params and filter")
             continue
-        for key in sorted(set(trigger) - {"event", "filter"}):
-            errors.add(f"{path}.{key}", "unknown key; use event and filter")
+        for key in sorted(set(trigger) - {"event", "params", "filter"}):
+            errors.add(f"{path}.{key}", "unknown key; use event, params and filter")
         _check_event_filter(trigger, path, errors)
 
 
@@ -173,10 +175,10 @@ def _check_exit_conditions(exits, errors):
     for index, item in enumerate(exits):
         path = f"exit_conditions[{index}]"
         if not isinstance(item, dict):
-            errors.add(path, "must be an object with event, filter and outcome")
+            errors.add(path, "must be an object with event, params, filter and outcome")
             continue
-        for key in sorted(set(item) - {"event", "filter", "outcome"}):
-            errors.add(f"{path}.{key}", "unknown key; use event, filter and outcome")
+        for key in sorted(set(item) - {"event", "params", "filter", "outcome"}):
+            errors.add(f"{path}.{key}", "unknown key; use event, params, filter and outcome")
         _check_event_filter(item, path, errors)
         _check_choice(item, "outcome", ExitCondition.OUTCOME, errors, path=f"{path}.outcome")
 

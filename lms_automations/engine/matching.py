@@ -5,6 +5,7 @@ decisions go into the batch (``engine.batch``); entries are decided under the ``
 locked in bulk in (automation, learner) order so two workers never deadlock on them (SPEC §5.3).
 The runs started or resumed are returned; the caller advances them after its transaction commits.
 """
+import datetime
 import logging
 
 from ..host import get_host
@@ -185,10 +186,15 @@ def matching_triggers(batch, definitions, event, context, learner_courses, testi
         if not in_scope and (event.payload or {}).get("course_key"):
             continue  # another course's event: nothing this automation was asked to hear
         context.automation = automation
-        for position, trigger_filter in definitions.automations[automation_id].triggers[event.event_type]:
+        too_early = None
+        for position, trigger_filter, since in definitions.automations[automation_id].triggers[event.event_type]:
             evaluation = _safe_evaluate(trigger_filter, context, f"triggers[{position}].filter")
             if evaluation is None or not evaluation.result:
                 continue
+            if since is not None and happened_at(event) < since:
+                too_early = too_early or (position, since)  # SPEC §5.1: only events since it listens
+                continue
+            too_early = None
             if not in_scope:
                 batch.refuse(automation_id, event.user_id, "scope",
                              f"{event.event_type}: not enrolled in a course of the automation")
@@ -197,7 +203,23 @@ def matching_triggers(batch, definitions, event, context, learner_courses, testi
             else:
                 found.append((automation, event, position, evaluation))
             break
+        if too_early is not None:
+            batch.refuse(automation_id, event.user_id, "before",
+                         f"{event.event_type} happened at {_utc(happened_at(event))}, before trigger "
+                         f"{too_early[0] + 1} listened (since {_utc(too_early[1])})")
     return found
+
+
+def _utc(moment):
+    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def happened_at(event):
+    """When ``event`` happened, as its type tells (a quiet streak: when it reached its days)."""
+    from ..catalogue import get_event_types  # pylint: disable=import-outside-toplevel
+
+    entry = get_event_types().get(event.event_type)
+    return entry.happened_at(event.payload or {}, event.occurred_at) if entry else event.occurred_at
 
 
 def enter(batch, definitions, candidates, open_runs):

@@ -9,7 +9,8 @@ check would serve old flows until restarted.
 
 The snapshot answers which automations listen to an event type, whether anything listens at all
 (``listens``: events nobody listens to are recorded as history and cost no dispatch), and each
-step's definition with its successor precomputed (no tree walks per step).
+step's definition with its successor precomputed (no tree walks per step), and the thresholds
+automations ask for (``thresholds``: the inactivity scan's days, the progress percentages).
 """
 import dataclasses
 import time
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from ..catalogue import thresholds
 from ..happened.transitions import TRACKED_EVENT_TYPES
 from ..models import Automation, ExitCondition, Step, Trigger
 
@@ -50,7 +52,8 @@ class StepDef:
 @dataclasses.dataclass
 class AutomationDef:
     automation: Automation
-    triggers: dict = dataclasses.field(default_factory=dict)  # event_type -> [(position, filter)]
+    #: event_type -> [(position, filter with the params in front, listening since)]
+    triggers: dict = dataclasses.field(default_factory=dict)
     exits: list = dataclasses.field(default_factory=list)  # [(position, event_type, filter, outcome)]
     steps: dict = dataclasses.field(default_factory=dict)  # step_id -> StepDef
     first_step_id: str = None
@@ -66,19 +69,26 @@ class Definitions:
     def __init__(self, automations, triggers, exits, steps):
         self.automations = {automation.pk: AutomationDef(automation) for automation in automations}
         self.triggers_by_type, self.exits_by_type, self.awaited_types = {}, {}, set()
+        self._thresholds = ThresholdsAsked()
         for trigger in triggers:
             definition = self.automations.get(trigger.automation_id)
             if definition is None:
                 continue
-            definition.triggers.setdefault(trigger.event_type, []).append((trigger.position, trigger.filter))
+            definition.triggers.setdefault(trigger.event_type, []).append(
+                (trigger.position, with_params(trigger.event_type, trigger.params, trigger.filter),
+                 trigger.listening_since))
             if definition.listening:
                 self.triggers_by_type.setdefault(trigger.event_type, []).append(trigger.automation_id)
+                self._thresholds.row(trigger.event_type, trigger.params, trigger.filter)
         for exit_condition in exits:
             definition = self.automations.get(exit_condition.automation_id)
             if definition is not None:
-                definition.exits.append((exit_condition.position, exit_condition.event_type, exit_condition.filter,
-                                         exit_condition.outcome))
+                definition.exits.append((exit_condition.position, exit_condition.event_type,
+                                         with_params(exit_condition.event_type, exit_condition.params,
+                                                     exit_condition.filter), exit_condition.outcome))
                 self.exits_by_type.setdefault(exit_condition.event_type, set()).add(exit_condition.automation_id)
+                if definition.automation.status != Automation.STATUS.draft:
+                    self._thresholds.row(exit_condition.event_type, exit_condition.params, exit_condition.filter)
         for definition in self.automations.values():
             for positions in definition.triggers.values():
                 positions.sort(key=lambda item: item[0])
@@ -104,6 +114,8 @@ class Definitions:
                 definition.steps[step.step_id] = StepDef(
                     pk=step.pk, automation_id=automation_id, step_id=step.step_id, step_type=step.step_type,
                     kind=step.kind, params=step.params or {}, condition=step.condition)
+                if definition.automation.status != Automation.STATUS.draft:
+                    self._thresholds.tree(step.condition)
                 if step.step_type == Step.TYPE.wait:
                     awaited = getattr(waits.get(step.kind), "awaited_event", None)
                     try:
@@ -112,6 +124,8 @@ class Definitions:
                         event_type = None  # a draft's incomplete wait: nothing to listen for
                     if isinstance(event_type, str):
                         self.awaited_types.add(event_type)
+                        if definition.automation.status != Automation.STATUS.draft:
+                            self._thresholds.row(event_type, {}, (step.params or {}).get("filter"))
         for (automation_id, parent_id, side), siblings in children.items():
             definition = self.automations.get(automation_id)
             if definition is None:
@@ -150,10 +164,46 @@ class Definitions:
         definition = self.automations.get(automation_id)
         return definition.steps.get(step_id) if definition and step_id else None
 
+    def thresholds(self, event_type):
+        """The thresholds of ``event_type`` automations ask for (without the operator's defaults)."""
+        return self._thresholds.asked.get(event_type, frozenset())
+
     def listens(self, event_type):
         """Whether a trigger, exit condition, event wait or the learner-state tracking needs this type."""
         return (event_type in self.triggers_by_type or event_type in self.exits_by_type
                 or event_type in self.awaited_types or event_type in TRACKED_EVENT_TYPES)
+
+
+class ThresholdsAsked:
+    """Collects, while the snapshot is built, the thresholds its rows name (``catalogue.thresholds``)."""
+
+    def __init__(self):
+        self.types = thresholds.threshold_types()
+        self.asked = {}
+
+    def row(self, event_type, params, tree):
+        if event_type in self.types:
+            self.asked.setdefault(event_type, set()).update(
+                thresholds.named_by_row(self.types[event_type], params, tree))
+        self.tree(tree)
+
+    def tree(self, tree):
+        for key, event_type in self.types.items():
+            named = thresholds.named_by_occurred(event_type, tree)
+            if named:
+                self.asked.setdefault(key, set()).update(named)
+
+
+def with_params(event_type, params, tree):
+    """A trigger's (or exit condition's) filter with its params in front, as the conditions they stand
+    for: ``{"days": 10}`` is ``event.field days eq 10`` (and the run's explanation shows it so)."""
+    from ..catalogue import get_event_types  # pylint: disable=import-outside-toplevel
+
+    entry = get_event_types().get(event_type)
+    conditions = entry.param_conditions(params) if entry is not None and params else []
+    if not conditions:
+        return tree
+    return {"all": [*conditions, tree]} if tree else (conditions[0] if len(conditions) == 1 else {"all": conditions})
 
 
 def _version(max_age=None):
@@ -210,7 +260,7 @@ def listens(event_type):
 
 
 def triggers_for(event_type):
-    """``{automation_id: [(position, filter), ...]}`` for automations listening to ``event_type``."""
+    """``{automation_id: [(position, filter, listening since), ...]}`` of automations listening to it."""
     snapshot = definitions()
     return {automation_id: snapshot.automations[automation_id].triggers[event_type]
             for automation_id in snapshot.triggers_by_type.get(event_type, ())}

@@ -69,15 +69,36 @@ def _prefixed(path, errors):
 
 
 def _check_event_and_filter(item, path, max_conditions, get_event_type, found):
-    if get_event_type(item["event"]) is None:
+    event_type = get_event_type(item["event"])
+    if event_type is None:
         found.append({"path": f"{path}.event", "message": f"unknown event type {item['event']!r}; pick one from "
                       "the catalogue or declare it as a custom event type (custom.<slug>)"})
+    else:
+        if item.get("params"):
+            # What the course team chose for this event (the days of activity.inactive, ...).
+            found.extend(_prefixed(path, _params_errors(event_type, item["params"])))
+        found.extend(_threshold_errors(event_type, item, path))
     tree = item.get("filter")
     if tree:
         count = _check_condition_tree(tree, f"{path}.filter", found)
         if count > max_conditions:
             found.append({"path": f"{path}.filter",
                           "message": f"at most {max_conditions} conditions here (got {count}); split the automation"})
+
+
+def _threshold_errors(event_type, item, path):
+    """A threshold event that names no threshold hears the operator's defaults: none at all when the
+    site has none (ADR 0015), which staff must hear now rather than wait for a run that never starts."""
+    from ..catalogue import thresholds  # pylint: disable=import-outside-toplevel
+
+    param = getattr(event_type, "threshold_param", None)
+    if not param or not isinstance(item.get("params") or {}, dict) or thresholds.defaults(event_type):
+        return []
+    if thresholds.named_by_row(event_type, item.get("params"), item.get("filter")):
+        return []
+    return [{"path": f"{path}.params.{param}",
+             "message": f"choose the {param}: this site computes no default ones "
+                        f"(LMS_AUTOMATIONS['{event_type.thresholds_setting}'] is empty)"}]
 
 
 def _check_awaited_event(params, path, get_event_type, found):

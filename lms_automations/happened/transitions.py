@@ -14,8 +14,8 @@ import logging
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 
-from ..conf import get_setting
 from ..models import Event, LearnerCourseState
+from .thresholds import thresholds_for
 
 log = logging.getLogger(__name__)
 FREE_MODES = ("audit", "honor")
@@ -170,11 +170,7 @@ def _block_completed(state, payload, event):
     derived = lesson_events(state, units, set(completed) | {block_key}, block_key, course_key)
     if units:
         percent = round(100 * sum(all(key in completed for key in unit["blocks"]) for unit in units) / len(units), 2)
-        previous = state.progress_percent or 0
-        for threshold in sorted(get_setting("PROGRESS_THRESHOLDS")):
-            if previous < threshold <= percent:
-                derived.append(("progress.threshold_reached", {"course_key": course_key, "percent": threshold}))
-        state.progress_percent = max(previous, percent)
+        derived.extend(progress_thresholds_crossed(state, course_key, units, completed, block_key, percent))
         if percent >= 100 and state.course_completed_at is None:
             state.course_completed_at = event.occurred_at
             derived.append(("progress.course_completed", {"course_key": course_key}))
@@ -213,6 +209,24 @@ def lesson_events(state, units, completed, block_key, course_key):
             derived.append(("progress.lesson_completed", dict(lesson)))
     state.lessons = lessons
     return derived
+
+
+def progress_thresholds_crossed(state, course_key, units, completed, block_key, percent):
+    """``progress.threshold_reached`` for each percentage automations ask for (and the operator's
+    defaults) that this completion lifts the learner past; moves ``state.progress_percent`` on.
+
+    A learner already past a percentage never gets it again, whenever an automation starts asking
+    for it (ADR 0015). Without a known previous percentage (a learner whose progress predates the
+    plugin), it is the course's share without this block: one completion crosses what it crosses.
+    """
+    previous = state.progress_percent
+    if previous is None:
+        before = set(completed) - {block_key}
+        previous = round(100 * sum(all(key in before for key in unit["blocks"]) for unit in units) / len(units), 2)
+    crossed = [("progress.threshold_reached", {"course_key": course_key, "percent": threshold})
+               for threshold in thresholds_for("progress.threshold_reached") if previous < threshold <= percent]
+    state.progress_percent = max(previous, percent)
+    return crossed
 
 
 _HANDLERS = {

@@ -69,7 +69,13 @@ class Automation(TimeStampedModel):
 
 class Trigger(models.Model):
     """
-    One way into an automation: an event type plus a filter; evaluated in ``position`` order.
+    One way into an automation: an event type, its params (the threshold the course team chose, for
+    the event types that take one) and a filter; evaluated in ``position`` order.
+
+    ``listening_since`` is when this trigger began to hear events: when its automation last became
+    active or testing, or when it was added to a live automation. An event that happened before then
+    does not start a run through it (SPEC §5.1, ADR 0015); None for a draft's trigger, and for
+    triggers older than the column (they hear everything, as before).
 
     .. no_pii:
     """
@@ -77,7 +83,9 @@ class Trigger(models.Model):
     automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="triggers")
     position = models.PositiveSmallIntegerField(default=0)
     event_type = models.CharField(max_length=100, db_index=True)
+    params = models.JSONField(default=dict, blank=True)
     filter = models.JSONField(null=True, blank=True)
+    listening_since = models.DateTimeField(null=True, blank=True)
     history = PluginHistoricalRecords()
 
     class Meta:
@@ -128,7 +136,7 @@ class Step(models.Model):
 
 class ExitCondition(models.Model):
     """
-    An event (plus filter) that ends a learner's run wherever it is, as ``converted`` or ``exited``.
+    An event (plus its params and filter) that ends a learner's run wherever it is, as ``converted`` or ``exited``.
 
     .. no_pii:
     """
@@ -138,6 +146,7 @@ class ExitCondition(models.Model):
     automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="exit_conditions")
     position = models.PositiveSmallIntegerField(default=0)
     event_type = models.CharField(max_length=100, db_index=True)
+    params = models.JSONField(default=dict, blank=True)
     filter = models.JSONField(null=True, blank=True)
     outcome = models.CharField(max_length=9, choices=OUTCOME, default=OUTCOME.converted)
     history = PluginHistoricalRecords()

@@ -186,9 +186,9 @@ class EntryRefusal(models.Model):
     """
     Why a learner whose event matched a trigger did not enter the automation (SPEC §5.3, §5.16).
 
-    One compact row per refusal (entry policy, the 60 s guard, testing mode, scope), written in bulk
-    with the batch that decided it; not one per trigger filter that did not hold. Staff read them to
-    answer "why did this learner not get the e-mail?".
+    One compact row per refusal (entry policy, the 60 s guard, testing mode, scope, an event that
+    happened before the trigger listened), written in bulk with the batch that decided it; not one
+    per trigger filter that did not hold. Staff read them to answer "why did this learner not get the e-mail?".
 
     .. no_pii:
     """
@@ -200,6 +200,7 @@ class EntryRefusal(models.Model):
         ("guard", "Entered less than the guard interval ago"),
         ("testing", "Testing mode: not a test learner"),
         ("scope", "Not enrolled in the automation's courses"),
+        ("before", "Happened before the trigger listened"),
     )
 
     automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="entry_refusals")

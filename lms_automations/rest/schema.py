@@ -29,6 +29,12 @@ def _choices(choices, exclude=()):
     return [value for value, _label in choices if value not in exclude]
 
 
+_EVENT_PARAMS = {
+    "type": "object",
+    "description": 'What the trigger chooses for its event type, checked against the type\'s params schema: '
+                   '{"days": 10} for activity.inactive, {"percent": 60} for progress.threshold_reached, '
+                   '{"threshold": 120} for points.threshold_reached; omitted when there is nothing to choose.',
+}
 _CONDITION = {
     "type": "object",
     "description": 'A condition tree: {"condition": key, "params": {...}}, or a group {"all": [...]}, '
@@ -74,11 +80,13 @@ DOCUMENT_COMPONENTS = {
     "Trigger": {
         "type": "object", "required": ["event"], "additionalProperties": False,
         "properties": {"event": {"type": "string", "minLength": 1, "maxLength": limits.MAX_KEY_LENGTH},
+                       "params": _EVENT_PARAMS,
                        "filter": {"oneOf": [_CONDITION, {"type": "null"}]}},
     },
     "ExitCondition": {
         "type": "object", "required": ["event"], "additionalProperties": False,
         "properties": {"event": {"type": "string", "minLength": 1, "maxLength": limits.MAX_KEY_LENGTH},
+                       "params": _EVENT_PARAMS,
                        "filter": {"oneOf": [_CONDITION, {"type": "null"}]},
                        "outcome": {"type": "string", "enum": _choices(ExitCondition.OUTCOME)}},
     },

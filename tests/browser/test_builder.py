@@ -63,15 +63,12 @@ def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_
     page.get_by_label("Demo PY101 2026 (course-v1:Demo+PY101+2026)").check()
     assert "Other" not in page.inner_text("#lb-scope-courses"), "only the member's courses are offered"
 
-    # When a learner reaches 50 % of the course.
+    # When a learner reaches 50 % of the course: the percentage is the trigger's own field.
     page.click(".lb-add-trigger")
     page.select_option("#lb-event", "progress.threshold_reached")
     assert "percent" in page.inner_text("#lb-panel")
-    page.click("#lb-panel .lb-conditions >> text=+ Condition")
-    page.locator("#lb-panel .lb-leaf select").first.select_option("event.field")
-    field(page, "path").fill("percent")
-    field(page, "op", "select").select_option("gte")
-    field(page, "value").fill("50")
+    field(page, "percent").fill("50")
+    assert page.inner_text(".lb-trigger .lb-params") == "Percent: 50"
 
     # Wait 1 day.
     add_step(page, page.locator(".lb-main > .lb-steps > .lb-gap").first, "Wait")
@@ -123,8 +120,7 @@ def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_
     automation = Automation.objects.get(name="PY101 halfway nudge")
     document = api.export_automation(automation)
     assert document["scope"]["courses"] == [PY101]
-    assert document["triggers"] == [{"event": "progress.threshold_reached", "filter": {"all": [
-        {"condition": "event.field", "params": {"path": "percent", "op": "gte", "value": 50}}]}}]
+    assert document["triggers"] == [{"event": "progress.threshold_reached", "params": {"percent": 50}, "filter": None}]
     assert document["steps"] == EXPECTED_STEPS
 
     # An error shows on the step it concerns, and nothing is saved.

@@ -44,7 +44,7 @@ def test_quiet_learner_who_comes_back_is_converted_and_staff_hear_nothing(clock,
     automation = load_example("inactivity_reengagement")
     ada = services.create_learner("ada", "ada@example.com")
     lms(services.enroll, ada, W1)
-    emit(lms, "activity.inactive", ada, {"course_key": W1, "days": 8, "last_activity_at": "2026-02-22T09:00:00Z"})
+    emit(lms, "activity.inactive", ada, {"course_key": W1, "days": 7, "last_activity_at": "2026-02-23T09:00:00Z"})
     clock.shift(datetime.timedelta(days=1))
     lms(services.complete_block, ada, course.block_keys()[0])
     assert Run.objects.get(automation=automation).status == Run.STATUS.converted

@@ -42,7 +42,8 @@ DOCUMENT = {
 @pytest.fixture
 def learner():
     CustomEventType.objects.create(slug="go", label="Go")
-    api.import_automation(DOCUMENT)
+    with time_machine.travel(T0 - datetime.timedelta(hours=1), tick=False):
+        api.import_automation(DOCUMENT)  # activated before the events (SPEC §5.1)
     return services.create_learner("ada", "ada@example.com")
 
 

@@ -18,6 +18,13 @@ pytestmark = pytest.mark.django_db
 T0 = datetime.datetime(2026, 7, 1, 9, 0, tzinfo=datetime.UTC)
 
 
+@pytest.fixture(autouse=True)
+def activated_before_t0():
+    """The automations are activated before the events at T0 (SPEC §5.1: only later events start runs)."""
+    with time_machine.travel(T0 - datetime.timedelta(hours=1), tick=False):
+        yield
+
+
 def flow(name="mid-flow", exit_conditions=()):
     return {
         "format": "lms-automations/v1", "name": name, "status": "active",

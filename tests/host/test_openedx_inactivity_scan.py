@@ -1,11 +1,15 @@
 """The inactivity scan over the ``openedx`` backend: its enrolments streamed one learner range at a
-time (ADR 0014), written in one bulk insert per range, once per streak per threshold."""
+time (ADR 0014), written in one bulk insert per range, once per streak per threshold; the days are
+the ones automations ask for, and only streaks that reach them after activation start anyone
+(ADR 0015)."""
 import datetime
 
 import pytest
+import time_machine
 
-from lms_automations import scans
-from lms_automations.models import Automation, Event, Trigger
+from lms_automations import api, scans
+from lms_automations.engine.tick import run_tick
+from lms_automations.models import Automation, EntryRefusal, Event, Run, Trigger
 from sandbox.lms import services
 
 from .conftest import COURSE, NOW
@@ -16,8 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_the_scan_reads_the_lms_in_ranges_and_records_each_streak_once(lms, host, run_on_commit):
     from standin_rows import ActivityRow, EnrollmentRow  # pylint: disable=import-outside-toplevel
 
-    Trigger.objects.create(automation=Automation.objects.create(name="quiet", status="active"), position=0,
-                           event_type="activity.inactive")
+    with time_machine.travel(NOW, tick=False):
+        Trigger.objects.create(automation=Automation.objects.create(name="quiet", status="active"), position=0,
+                               event_type="activity.inactive")
     learners = [services.create_learner(name) for name in ("ada", "bob", "cy")]
     lms.enrollments.rows += [EnrollmentRow(user.pk, COURSE, "audit", True, NOW) for user in learners]
     lms.activity.rows.append(ActivityRow(learners[1].pk, COURSE, (NOW + datetime.timedelta(days=5)).date()))
@@ -31,3 +36,61 @@ def test_the_scan_reads_the_lms_in_ranges_and_records_each_streak_once(lms, host
     event = Event.objects.get(user=learners[0], event_type="activity.inactive")
     assert event.payload == {"user_id": learners[0].pk, "course_key": str(COURSE), "days": 7,
                              "last_activity_at": NOW.isoformat()}
+
+
+def quiet_for(days, name, **extra):
+    """An automation that starts when a learner of the course has been quiet for ``days``."""
+    return api.import_automation({
+        "format": "lms-automations/v1", "name": name, "status": "active",
+        "scope": {"courses": [str(COURSE)], "orgs": []},
+        "triggers": [{"event": "activity.inactive", "params": {"days": days}, **extra}],
+        "steps": [{"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": [f"quiet-{days}"]}}],
+    })
+
+
+def test_the_daily_tick_scans_the_days_automations_ask_for_from_their_activation(lms, settings,
+                                                                                 django_capture_on_commit_callbacks):
+    """Ten days, chosen by the course team (no operator default): a learner already quiet for longer
+    at activation is not started; one whose streak reaches ten days afterwards is."""
+    from standin_rows import ActivityRow, EnrollmentRow  # pylint: disable=import-outside-toplevel
+
+    settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "INACTIVITY_DAYS": []}
+    ada, bob, cy = (services.create_learner(name) for name in ("ada", "bob", "cy"))
+    day = datetime.timedelta(days=1)
+    lms.enrollments.rows += [EnrollmentRow(user.pk, COURSE, "audit", True, NOW - 40 * day) for user in (ada, bob, cy)]
+    lms.activity.rows += [ActivityRow(bob.pk, COURSE, (NOW - 5 * day).date()),  # reaches 10 days on day 5
+                          ActivityRow(cy.pk, COURSE, (NOW - 15 * day).date())]  # reached 10 days before
+    with time_machine.travel(NOW, tick=False):
+        automation = quiet_for(10, "ten quiet days")
+    for moment in (NOW + 2 * day, NOW + 6 * day, NOW + 7 * day):
+        with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+            run_tick()
+    assert list(Run.objects.filter(automation=automation).values_list("user__username", flat=True)) == ["bob"]
+    # Exactly the days asked for, and only the streak that reached them after activation.
+    assert list(Event.objects.filter(event_type="activity.inactive").values_list("user__username", "payload__days")
+                ) == [("bob", 10)]
+
+
+def test_a_streak_that_reached_the_days_before_activation_is_refused_with_the_reason(
+        lms, django_capture_on_commit_callbacks):
+    """An automation listening since long ago asks for ten days too: the scan records the streak that
+    reached ten days the day before the second one was activated; only the first starts."""
+    from standin_rows import ActivityRow, EnrollmentRow  # pylint: disable=import-outside-toplevel
+
+    ada = services.create_learner("ada")
+    day = datetime.timedelta(days=1)
+    lms.enrollments.rows.append(EnrollmentRow(ada.pk, COURSE, "audit", True, NOW - 40 * day))
+    lms.activity.rows.append(ActivityRow(ada.pk, COURSE, (NOW - 11 * day).date()))
+    with time_machine.travel(NOW - 30 * day, tick=False):
+        earlier = quiet_for(10, "listening for a month")
+    with time_machine.travel(NOW - 2 * day, tick=False), django_capture_on_commit_callbacks(execute=True):
+        run_tick()  # the last scan before the second automation (nothing reached ten days yet)
+    with time_machine.travel(NOW, tick=False):
+        later = quiet_for(10, "activated today")
+    with time_machine.travel(NOW + day, tick=False), django_capture_on_commit_callbacks(execute=True):
+        run_tick()
+    assert Run.objects.filter(automation=earlier).count() == 1
+    assert not Run.objects.filter(automation=later).exists()
+    refusal = EntryRefusal.objects.get(automation=later)
+    assert refusal.reason == "before"
+    assert "before trigger 1 listened" in refusal.detail

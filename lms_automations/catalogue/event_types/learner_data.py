@@ -1,5 +1,6 @@
 """Event types of the learner data the plugin keeps: tags, fields, lists, points. They fire on real
 changes only (adding a tag the learner already has fires nothing), whoever made the change."""
+from ..base import object_schema
 from ..events import EventType
 
 
@@ -83,8 +84,16 @@ class PointsThresholdReached(EventType):
     key = "points.threshold_reached"
     label = "Reached a points milestone"
     category = "Learner data"
-    description = "Fires when the learner's balance crosses a threshold (LMS_AUTOMATIONS['POINTS_THRESHOLDS']) for the first time; falling back and climbing again does not fire it twice."
+    description = ("Fires when the learner's balance reaches the score the trigger chooses for the first time; "
+                   "falling back and climbing again does not fire it twice, nor does a learner who had reached it "
+                   "before the automation was activated. Without a score the trigger hears the operator's "
+                   "defaults (LMS_AUTOMATIONS['POINTS_THRESHOLDS'], 100, 500, 1000 unless changed).")
     payload_fields = {
         "balance": "the balance that crossed it",
         "threshold": "the threshold crossed",
     }
+    params_schema = object_schema(threshold={
+        "type": "integer", "minimum": 1, "maximum": 1000000000,
+        "description": "the points balance that starts the run; empty: the operator's defaults"})
+    threshold_param = "threshold"
+    thresholds_setting = "POINTS_THRESHOLDS"

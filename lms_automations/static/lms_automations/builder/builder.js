@@ -671,6 +671,7 @@ function triggersBox() {
     return card("trigger", index, "lb-trigger", interpolate(_("Trigger %s"), [index + 1]), [
       el("span", {class: "lb-type", text: _("When")}),
       el("strong", {text: trigger.event ? eventLabel(trigger.event) : _("(choose an event)")}),
+      describeParams(trigger),
       el("span", {class: "lb-summary", text: trigger.filter ? interpolate(_("if %s"), [describeCondition(trigger.filter)])
         : ""}),
       S.readonly ? null : el("button", {type: "button", class: "lb-tool", "aria-label": _("Remove this trigger"),
@@ -869,6 +870,7 @@ function exitsBox() {
     exits.length ? exits.map(function (exit, index) {
       return card("exit", index, "lb-exit", interpolate(_("Exit condition %s"), [index + 1]), [
         el("strong", {text: exit.event ? eventLabel(exit.event) : _("(choose an event)")}),
+        describeParams(exit),
         el("span", {class: "lb-summary", text: (exit.filter ? interpolate(_("if %s"), [describeCondition(exit.filter)])
           + " → " : "→ ") + (exit.outcome || "converted")}),
         S.readonly ? null : el("button", {type: "button", class: "lb-tool", text: "×",
@@ -983,16 +985,20 @@ function eventRowPanel(rows, index, where) {
   var errors = rowErrors(where, index);
   var isExit = where === "exit_conditions";
   var eventSelect = select("lb-event", grouped(entries("events")), row.event, function (value) {
-    row.event = value; changed();
+    // What a trigger chooses (the days of activity.inactive, ...) belongs to its event type.
+    row.event = value; delete row.params; changed();
   }, _("— choose an event —"));
   var found = entry("events", row.event);
   var payload = found ? Object.keys(found.payload_fields || {}) : [];
+  var chosen = found && found.fields.length ? paramsForm(found.fields, row.params || (row.params = {}),
+    {event: row.event}, paramErrors(errors)) : null;
   var outcome = isExit ? labelled(_("Outcome"), select("lb-outcome", [["converted", _("converted (the goal was met)")],
     ["exited", _("exited")]], row.outcome || "converted", function (value) { row.outcome = value; touched(); })) : null;
   var filterId = nextId("flt");
   return [heading(isExit ? interpolate(_("Exit condition %s"), [index + 1]) : interpolate(_("Trigger %s"), [index + 1])),
     labelled(isExit ? _("Exit when") : _("When"), eventSelect, fieldErrors(errors, "event")),
     found ? el("p", {class: "lb-help", text: found.description}) : null,
+    chosen,
     payload.length ? el("p", {class: "lb-help"}, _("The event carries: "), payload.map(function (name, at) {
       return [at ? ", " : "", el("code", {text: name}), " (" + found.payload_fields[name] + ")"];
     })) : null,
@@ -1001,6 +1007,23 @@ function eventRowPanel(rows, index, where) {
       conditionEditor(row, "filter", {event: row.event}, [], nextId("c")), errorList(fieldErrors(errors, "filter"))),
     outcome,
     advanced(row, function (parsed) { rows[index] = parsed; })];
+}
+
+// A trigger's or exit condition's own errors about its params, named as the params form names them.
+function paramErrors(errors) {
+  return errors.filter(function (error) { return (error.field || "").indexOf("params.") === 0; })
+    .map(function (error) {
+      return {message: error.message, path: error.path, field: error.field.slice("params.".length)};
+    });
+}
+
+// "10 days" on a trigger's card: what the course team chose for its event.
+function describeParams(row) {
+  var found = entry("events", row.event);
+  var params = row.params || {};
+  var parts = (found ? found.fields : []).filter(function (field) { return params[field.name] !== undefined; })
+    .map(function (field) { return field.label + ": " + String(params[field.name]); });
+  return parts.length ? el("span", {class: "lb-summary lb-params", text: parts.join(", ")}) : null;
 }
 
 function stepPanel(id) {
