@@ -18,6 +18,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from .. import api
 from ..engine.definition import dump_document
+from ..dry_runs import DryRunRefused, dry_run_for
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Run
 from ..rest.views import _scope_refusal_of_document
@@ -49,6 +50,7 @@ class AutomationBuilderMixin:
             path("builder/learners/", wrap(self.builder_learners_view), name="lms_automations_builder_learners"),
             path("builder/preview/", wrap(self.builder_preview_view), name="lms_automations_builder_preview"),
             path("builder/save/", wrap(self.builder_save_view), name="lms_automations_builder_save"),
+            path("builder/dry-run/", wrap(self.builder_dry_run_view), name="lms_automations_builder_dry_run"),
             path("builder/jsi18n/", wrap(JavaScriptCatalog.as_view(packages=["lms_automations"])),
                  name="lms_automations_builder_jsi18n"),
         ] + super().get_urls()
@@ -106,7 +108,7 @@ class AutomationBuilderMixin:
             return reverse(f"admin:lms_automations_builder_{name}")
 
         return {name: named(name) for name in ("catalogue", "courses", "outline", "learners", "preview", "save",
-                                               "jsi18n")} | {
+                                               "dry_run", "jsi18n")} | {
             "names": reverse("admin:lms_automations_builder_names", args=["KIND"]),
             "runs": reverse("admin:lms_automations_run_changelist"),
         }
@@ -158,6 +160,25 @@ class AutomationBuilderMixin:
                     else self.has_add_permission(request))
             return JsonResponse(send_test(context, params, request.user))
         return JsonResponse(render_email(context, params))
+
+    # --- the dry run --------------------------------------------------------------------------------
+    def builder_dry_run_view(self, request):
+        """``{"automation_id", "document" (optional: unsaved edits), "learner_id", "event_id"}`` → the
+        dry-run report (``engine.dry_run``); 400 with the document's errors located on their steps."""
+        body = _json_body(request)
+        if body is None or request.method != "POST":
+            return JsonResponse({"detail": _("Send a JSON object with POST.")}, status=400)
+        automation = self._builder_automation(request, body.get("automation_id"), change=False)
+        document = body.get("document")
+        try:
+            report = dry_run_for(request.user, automation, document, body.get("learner_id"),
+                                 event_id=body.get("event_id"))
+        except DryRunRefused as refused:
+            answer = dict(refused.body)
+            if "errors" in answer:
+                answer["errors"] = located(document if isinstance(document, dict) else {}, answer["errors"])
+            return JsonResponse(answer, status=refused.status)
+        return JsonResponse(report)
 
     # --- saving ---------------------------------------------------------------------------------
     def builder_save_view(self, request):
