@@ -106,9 +106,11 @@ function leafList(leaves) {
     var params = Object.keys(leaf.params || {}).map(function (name) {
       return name + " " + JSON.stringify(leaf.params[name]);
     }).join(", ");
-    return el("li", {class: leaf.result ? "lb-leaf-true" : "lb-leaf-false"},
+    var negated = /\.not(\.|$)/.test(leaf.path || "");
+    var seen = leaf.observed === null || leaf.observed === undefined ? _("no value") : JSON.stringify(leaf.observed);
+    return el("li", {class: leaf.result ? "lb-leaf-true" : "lb-leaf-false"}, negated ? _("not: ") : "",
       el("strong", {text: conditionLabel(leaf.condition)}), params ? " (" + params + ")" : "", " — ",
-      interpolate(_("saw %s"), [JSON.stringify(leaf.observed)]), " → ",
+      interpolate(_("saw %s"), [seen]), " → ",
       el("strong", {text: leaf.result ? _("true") : _("false")}));
   }));
 }

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
 from .. import api
-from ..engine.definition import dump_document
 from ..dry_runs import DryRunRefused, dry_run_for
+from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Run
 from ..rest.views import _scope_refusal_of_document

@@ -1,8 +1,9 @@
 """Routes of the REST API, included by ``lms_automations.urls``.
 
 The names give the canonical paths (``v1/events/``, ``v1/automations/``, ``v1/automations/<id>/export``,
-``v1/automations/<id>/dry-run``, ``v1/automations/dry-run``, ``v1/schema/``); the same views also answer with or without the trailing slash, because a POST
-redirected by ``APPEND_SLASH`` would lose its body. The OpenAPI schema documents the canonical paths.
+``v1/automations/<id>/dry-run``, ``v1/automations/dry-run``, ``v1/schema/``); the same views also answer
+with or without the trailing slash, because a POST redirected by ``APPEND_SLASH`` would lose its body.
+The OpenAPI schema documents the canonical paths.
 """
 from django.urls import path, re_path
 
