@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
-from .. import api
+from .. import api, authority
 from ..dry_runs import DryRunRefused, dry_run_for
 from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
@@ -28,8 +28,10 @@ from .builder_errors import located
 from .builder_preview import preview_context, render_email, send_test
 from .flow_view import step_counts
 from .pages import change_url, require
+from .refusals import refusal_rows, refusals_of
 from .scoping import scope_refusal
 from .staff_actions import scoped_automation
+from .viewer_time import viewer_timezone, zone_name
 
 BLANK = {"format": "lms-automations/v1", "name": "", "description": "", "scope": {"courses": [], "orgs": []},
          "status": "draft", "execution": "async", "entry": {"policy": "each_time", "period": None},
@@ -101,6 +103,8 @@ class AutomationBuilderMixin:
                             else reverse("admin:lms_automations_automation_add")) + "?classic=1",
             "history_url": reverse("admin:lms_automations_automation_history", args=[automation.pk])
             if automation else None,
+            "refusals": _refusals(request, automation),
+            "zone_name": zone_name(viewer_timezone(request)),
         })
 
     def _builder_urls(self, automation):
@@ -225,6 +229,13 @@ class AutomationBuilderMixin:
         require(self.has_change_permission(request, automation) if change
                 else self.has_view_permission(request, automation))
         return automation
+
+
+def _refusals(request, automation):
+    """Who was kept out lately, for those who may change the automation (learners' data); else None."""
+    if automation is None or not authority.may_change(request.user, automation):
+        return None
+    return refusal_rows(refusals_of(automation=automation), viewer_timezone(request))
 
 
 def _json_body(request):
