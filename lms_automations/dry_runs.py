@@ -9,20 +9,26 @@ try must have a scope they could give it, and the learner must be one of their c
 (404 otherwise, as if there were none). A posted document (unsaved edits) is checked first, as an
 import would check it, and refused with every error and its path.
 """
+import logging
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from . import authority
 from .engine.definition import dump_document
 from .engine.dry_run import dry_run
+from .engine.dry_run_guards import DryRunWriteRefused
 from .engine.json_values import json_value_errors
 from .engine.secret_params import restore_secrets
 from .engine.validation import validate_document
 from .retirement import is_retired
 
+log = logging.getLogger(__name__)
+
 
 class DryRunRefused(Exception):
-    """``status`` (400, 403, 404) and ``body`` (``{"detail"}`` and/or ``{"errors": [{"path", "message"}]}``)."""
+    """``status`` (400, 403, 404; 409 when a guard stopped the dry run) and ``body`` (``{"detail"}``,
+    with ``{"errors": [{"path", "message"}]}`` for a document's problems)."""
 
     def __init__(self, status, detail=None, errors=None):
         super().__init__(detail or "")
@@ -56,8 +62,14 @@ def dry_run_for(user, automation, document, learner_id, *, event_id=None):
     learner_id = _number(learner_id)
     if learner_id is None or not may_try_with(user, scope.get("courses") or [], learner_id):
         raise DryRunRefused(404, _("No learner %(id)s among the learners of your courses.") % {"id": learner_id})
-    return dry_run(automation, document, learner_id, event_id=_number(event_id),
-                   may_use_course=lambda course_key: may_use_course(user, course_key))
+    try:
+        return dry_run(automation, document, learner_id, event_id=_number(event_id),
+                       may_use_course=lambda course_key: may_use_course(user, course_key))
+    except DryRunWriteRefused as refused:
+        log.error("lms_automations: a dry run of %s tried to change something: %s", automation, refused)
+        raise DryRunRefused(409, _("The dry run was stopped: a step would have changed something (%(what)s) "
+                                   "while only looking. Nothing was changed; please report this.")
+                            % {"what": refused}) from None
 
 
 def refuse_unless_may_try(user, automation):

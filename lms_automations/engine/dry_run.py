@@ -19,6 +19,7 @@ database write while it runs.
 import copy
 import itertools
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,9 @@ def dry_run(automation, document, learner_id, *, event_id=None, may_use_course=l
     """
     host = ReadOnlyHost(get_host())
     now = now or timezone.now()
-    with no_writes():
+    # The guards refuse any write before it is made; the savepoint keeps the caller's transaction
+    # usable should one be refused (DryRunWriteRefused leaves it rolled back).
+    with transaction.atomic(), no_writes():
         subject = _in_memory_automation(automation, document)
         snapshot = _definitions(subject, document)
         learner = host.get_learner(learner_id) or {"id": learner_id}

@@ -11,8 +11,6 @@ import re
 
 from django.db import connections
 
-from .errors import PermanentError
-
 #: ``HostBackend`` methods that only read. Anything else — the writes of the base class (enrol,
 #: cohorts, completions, certificates, due dates, e-mail, notifications) and any method a
 #: third-party backend adds — is refused.
@@ -26,8 +24,9 @@ _WRITE_SQL = re.compile(r"^\s*(insert|update|delete|replace|merge|create|drop|al
                         r"|\bfor\s+(update|share|no\s+key\s+update)\b", re.IGNORECASE)
 
 
-class DryRunWriteRefused(PermanentError):
-    """Something tried to change the site during a dry run."""
+class DryRunWriteRefused(Exception):
+    """Something tried to change the site during a dry run: not a step's error (which the dry run
+    would report and go on from) but the end of the dry run, whose transaction is rolled back."""
 
 
 class ReadOnlyHost:
@@ -41,12 +40,12 @@ class ReadOnlyHost:
             return getattr(self._host, name)
         if name.startswith("_"):
             raise AttributeError(name)
-        raise DryRunWriteRefused(f"a dry run does not call the host's {name} (it could change something)")
+        raise DryRunWriteRefused(f"the host's {name} (it could change something)")
 
 
 def _refuse_writes(execute, sql, params, many, context):
     if _WRITE_SQL.search(sql or ""):
-        raise DryRunWriteRefused(f"a dry run writes nothing; refused: {sql.split()[0].upper()} …")
+        raise DryRunWriteRefused(f"a database {sql.split()[0].upper()}")
     return execute(sql, params, many, context)
 
 

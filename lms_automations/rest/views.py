@@ -337,7 +337,7 @@ class AutomationDryRunView(PluginAPIView):
         "responses": {200: DRY_RUN_REPORT,
                       400: OpenApiResponse(FIELD_ERRORS, "a field is wrong, or the document's errors (detail + "
                                            "errors, each with its path)"),
-                      **_DETAIL_ANSWERS},
+                      **_DETAIL_ANSWERS, 409: OpenApiResponse(DetailSerializer, "a guard stopped the dry run")},
     }}
 
     def post(self, request, pk=None):
