@@ -228,3 +228,17 @@ def test_a_condition_that_would_write_stops_the_dry_run_and_leaves_the_transacti
         dry_run_for(admin, automation, None, ada.pk)
     assert refused.value.status == 409 and "INSERT" in refused.value.body["detail"]
     assert not Event.objects.filter(idempotency_key="sneaky").exists()
+
+
+@time_machine.travel(T0, tick=False)
+def test_the_python_api_dry_runs_saved_and_unsaved_definitions(ada):
+    automation = api.import_automation(document())
+    go(ada)
+    assert api.dry_run(automation, ada)["entry"]["would_enter"] is True
+    edited = api.export_automation(automation)
+    edited["steps"][1]["params"] = {"days": 2}
+    assert api.dry_run(automation, ada, document=edited)["steps"][1]["due_at"] == "2026-07-03T05:00:00-04:00"
+    edited["steps"][1]["params"] = {"days": 0}
+    with pytest.raises(api.InvalidAutomation) as invalid:
+        api.dry_run(automation, ada, document=edited)
+    assert [error["path"] for error in invalid.value.errors] == ["steps[1].params.days"]
