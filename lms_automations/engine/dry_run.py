@@ -65,7 +65,7 @@ def dry_run(automation, document, learner_id, *, event_id=None, may_use_course=l
         }
         triggers, started = _triggers(snapshot, subject, learner_id, host, now, event_id, may_use_course)
         report["triggers"] = triggers
-        report["entry"] = _entry(subject, automation, learner_id, now, started)
+        report["entry"] = _entry(subject, automation, learner_id, now, started, triggers)
         report["start"] = _start_summary(started)
         walk = _Walk(snapshot, subject, learner_id, host, now, started, is_test=report["entry"].get("test", False))
         report["steps"], report["outcome"] = walk.steps, walk.run()
@@ -133,7 +133,7 @@ def _triggers(snapshot, subject, learner_id, host, now, event_id, may_use_course
     returns the rows and ``(position, event, evaluation)`` of the first that would start a run."""
     definition = snapshot.automations[subject.pk]
     learner_courses = LearnerCourses(host=host)
-    rows, started = [], None
+    rows, started, decided = [], None, False
     chosen = Event.objects.filter(pk=event_id, user_id=learner_id).first() if event_id else None
     if chosen is not None and (chosen.payload or {}).get("course_key") and not may_use_course(
             str(chosen.payload["course_key"])):
@@ -171,10 +171,11 @@ def _triggers(snapshot, subject, learner_id, host, now, event_id, may_use_course
         if not in_scope:
             row["reason"] = _("the learner is not enrolled in a course of the automation (scope)")
             row["refusal"] = "scope"
-            continue
-        row["matched"] = True
-        if started is None:
-            started = (position, event, evaluation)
+        else:
+            row["matched"] = True
+        if not decided:  # the first trigger that holds decides, as in the matcher: a run, or the scope's refusal
+            decided, row["decides"] = True, True
+            started = (position, event, evaluation) if in_scope else None
     return rows, started
 
 
@@ -195,12 +196,16 @@ def _event_summary(event):
             "payload": event.payload}
 
 
-def _entry(subject, automation, learner_id, now, started):
+def _entry(subject, automation, learner_id, now, started, triggers):
     """Whether the learner would enter: testing mode, then the entry policy and the guard, as the
     matcher decides them (on the learner's ``LearnerEntry`` row, read, never created)."""
     entry = (LearnerEntry.objects.filter(automation_id=automation.pk, user_id=learner_id).select_related(
         "active_run").first() if automation is not None else None) or LearnerEntry(entry_count=0)
     test = False
+    deciding = next((row for row in triggers if row.get("decides")), None)
+    if deciding is not None and deciding.get("refusal") == "scope":
+        return {"would_enter": False, "reason": "scope", "test": False,
+                "message": _("the learner is not enrolled in a course of the automation (scope)")}
     if subject.status == Automation.STATUS.testing:
         test = TestLearner.objects.filter(automation_id=subject.pk, user_id=learner_id).exists()
         if not test:

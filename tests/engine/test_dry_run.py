@@ -185,10 +185,7 @@ def test_the_dry_run_predicts_what_the_engine_does(name, ada, course):
     assert predicted["triggers"][0]["event"]["id"] == event.pk
     assert predicted["entry"]["would_enter"] is bool(new_runs), name
     expected_reason = refusal.reason if refusal else (None if new_runs else "no_trigger")
-    if name == "scope":
-        assert predicted["triggers"][0]["refusal"] == "scope" and refusal.reason == "scope"
-    else:
-        assert predicted["entry"]["reason"] == expected_reason, name
+    assert predicted["entry"]["reason"] == expected_reason, name
     if new_runs:
         run, = new_runs
         logged = [entry.step_id for entry in RunLog.objects.filter(run=run).exclude(step_id="").order_by("at", "pk")]
@@ -242,3 +239,17 @@ def test_the_python_api_dry_runs_saved_and_unsaved_definitions(ada):
     with pytest.raises(api.InvalidAutomation) as invalid:
         api.dry_run(automation, ada, document=edited)
     assert [error["path"] for error in invalid.value.errors] == ["steps[1].params.days"]
+
+
+@time_machine.travel(T0, tick=False)
+def test_the_first_trigger_that_holds_starts_the_run_as_in_the_matcher(ada):
+    flow = document()
+    flow["triggers"] = [{"event": "custom.go", "filter": {"all": [
+        {"condition": "event.field", "params": {"path": "plan", "op": "eq", "value": "pro"}}]}},
+        {"event": "custom.go", "filter": None}, {"event": "custom.go", "filter": None}]
+    automation = api.import_automation(flow)
+    go(ada, payload={"plan": "free"})
+    predicted = try_saved(automation, ada)
+    dispatch.dispatch_events(["go"])
+    assert predicted["start"]["trigger"] == Run.objects.get().trigger_position == 1
+    assert [row["matched"] for row in predicted["triggers"]] == [False, True, True]
