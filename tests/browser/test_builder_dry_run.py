@@ -55,7 +55,7 @@ def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, c
     page.wait_for_selector("#lb-dry-outcome")
     result = page.inner_text("#lb-dry-result")
     assert "would match" in result and "saw 50 → true" in result
-    assert "Would enter: the learner would enter now" in result
+    assert "Would enter: nothing keeps them out" in result
     assert "Halfway there, Ada" in result
     assert "Yes / no condition held → yes" in result
     assert "Then: reached the end of the flow (fulfilled)" in result
@@ -65,7 +65,7 @@ def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, c
         "body").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1150})
+    page.set_viewport_size({"width": 1280, "height": 1250})
     page.screenshot(path=str(DOCS_SCREENSHOT))
     page.set_viewport_size({"width": 1280, "height": 900})
 
