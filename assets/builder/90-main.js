@@ -89,6 +89,7 @@ function toolbar() {
     el("button", {type: "button", id: "lb-save", class: "default", text: _("Save"), onclick: function () { save(); }}),
     S.doc.status === "active" ? null : el("button", {type: "button", id: "lb-activate", text: _("Save and activate"),
       onclick: function () { save("active"); }}),
+    dryRunButton(),
     el("span", {id: "lb-save-state", class: "lb-hint", "aria-live": "polite"}));
 }
 
