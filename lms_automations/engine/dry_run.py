@@ -30,7 +30,7 @@ from .context import StepContext
 from .definition import _apply_top_level
 from .dry_run_guards import ReadOnlyHost, no_writes
 from .errors import StepError
-from .matching import LearnerCourses, event_in_scope
+from .matching import LearnerCourses, event_in_scope, happened_at
 from .runs import entry_refusal_reason
 from .secret_params import masked_params
 from .trigger_index import Definitions
@@ -140,9 +140,10 @@ def _triggers(snapshot, subject, learner_id, host, now, event_id, may_use_course
         chosen = None
     events = {event_type: chosen if chosen is not None and chosen.event_type == event_type
               else _event_for(learner_id, event_type, may_use_course) for event_type in definition.triggers}
-    ordered = sorted((position, event_type, trigger_filter) for event_type, positions in definition.triggers.items()
-                     for position, trigger_filter in positions)
-    for position, event_type, trigger_filter in ordered:
+    ordered = sorted((position, event_type, trigger_filter, since)
+                     for event_type, positions in definition.triggers.items()
+                     for position, trigger_filter, since in positions)
+    for position, event_type, trigger_filter, since in ordered:
         event = events[event_type]
         row = {"position": position, "event_type": event_type, "event": _event_summary(event), "heard": False,
                "evaluation": None, "error": None, "matched": False, "reason": None}
@@ -167,6 +168,10 @@ def _triggers(snapshot, subject, learner_id, host, now, event_id, may_use_course
         row["evaluation"] = evaluation.as_detail()
         if not evaluation.result:
             row["reason"] = _("the filter does not hold with the values seen")
+            continue
+        if since is not None and happened_at(event) < since:
+            row["reason"] = _("the event happened before the trigger started listening (only future events count)")
+            row["refusal"] = "before"
             continue
         if not in_scope:
             row["reason"] = _("the learner is not enrolled in a course of the automation (scope)")

@@ -5,8 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from lms_automations.engine import dispatch
-from lms_automations.models import EntryRefusal, Event
+from lms_automations.engine import dispatch, trigger_index
+from lms_automations.models import EntryRefusal, Event, Trigger
 
 from .conftest import automation_url, make_automation
 
@@ -24,6 +24,9 @@ def go(learner, key, at):
 def refused(automation, learners):
     """Ada entered, then her event 30 s later was refused by the 60 s guard."""
     ada = learners[0]
+    # Listening since before T0, so the events at T0 are heard (SPEC §5.1: only future events).
+    Trigger.objects.filter(automation=automation).update(listening_since=T0 - datetime.timedelta(days=1))
+    trigger_index.invalidate()
     with time_machine.travel(T0, tick=False):
         go(ada, "go-1", T0)
     with time_machine.travel(T0 + datetime.timedelta(seconds=30), tick=False):

@@ -11,12 +11,21 @@ from django.core import mail
 from django.db import connection, transaction
 
 from lms_automations import api
-from lms_automations.engine import dispatch
+from lms_automations.engine import dispatch, trigger_index
 from lms_automations.engine.definition import dump_document
 from lms_automations.engine.dry_run import dry_run
 from lms_automations.engine.dry_run_guards import DryRunWriteRefused, ReadOnlyHost, no_writes
 from lms_automations.host import get_host
-from lms_automations.models import CustomEventType, EntryRefusal, Event, MarketingConsent, Run, RunLog, TestLearner
+from lms_automations.models import (
+    CustomEventType,
+    EntryRefusal,
+    Event,
+    MarketingConsent,
+    Run,
+    RunLog,
+    TestLearner,
+    Trigger,
+)
 from sandbox.lms import services
 from sandbox.lms.host_backend import SandboxHost
 
@@ -168,6 +177,9 @@ def test_the_dry_run_predicts_what_the_engine_does(name, ada, course):
     if changes.get("scope"):
         services.create_course(changes["scope"][0])
     automation = api.import_automation(document(**changes))
+    # Activated before T0, so the learner's events at T0 are ones its triggers listened for (SPEC §5.1).
+    Trigger.objects.filter(automation=automation).update(listening_since=T0 - datetime.timedelta(days=1))
+    trigger_index.invalidate()
     if before == "entered":
         with time_machine.travel(T0, tick=False):
             go(ada, "first")
