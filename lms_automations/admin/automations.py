@@ -236,7 +236,7 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationBuilderMixin, Automation
     fieldsets = (
         (None, {"fields": ("name", "description", "status", "owner")}),
         ("Scope", {"fields": ("scope_courses", "scope_orgs")}),
-        ("Entry and execution", {"fields": ("entry_policy", "entry_period", "execution")}),
+        ("Entry and execution", {"fields": ("entry_policy", "entry_period_months", "entry_period", "execution")}),
         ("Flow", {"fields": ("flow_outline", "move_learners_on")}),
         ("Dates", {"fields": ("created", "modified")}),
     )
