@@ -20,6 +20,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake, TestLearner
+from ..happened.recording import record_new_events
 from ..recording import record_events
 from .flow import first_step_id
 from .sequences import started_event
@@ -136,7 +137,7 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, st
         _insert_select(RunLog, {"run": "r.id", "at": now, "step_id": "", "kind": kind, "message": message,
                                 "detail": detail}, source, "r.id", run_ids)
     _insert_select(RunWake, {"run": "r.id", "due_at": now, "reason": RunWake.REASON.start}, source, "r.id", run_ids)
-    record_events([started_event(run, started_by="staff", now=now) for run in runs])
+    record_new_events([started_event(run, started_by="staff", now=now) for run in runs])
     return Outcome(runs=runs, refused=refused)
 
 
