@@ -51,6 +51,7 @@ def test_the_schema_describes_the_plugins_endpoints_and_their_bodies(api_client,
     schema = served_schema(api_client, admin_user)
     assert sorted(schema["paths"]) == ["/api/automations/v1/automations/",
                                        "/api/automations/v1/automations/{id}/export",
+                                       "/api/automations/v1/event-types/",
                                        "/api/automations/v1/events/"]
     components = schema["components"]["schemas"]
     ingest = schema["paths"]["/api/automations/v1/events/"]["post"]
