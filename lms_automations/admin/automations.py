@@ -16,6 +16,7 @@ from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .automation_list import AutomationListMixin
 from .automation_views import AutomationStaffActionsMixin
 from .builder_views import AutomationBuilderMixin
+from .event_links import with_listeners
 from .catalogue_fields import (
     catalogue_sections,
     catalogue_select,
@@ -249,7 +250,11 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationBuilderMixin, Automation
         """Every event type, condition, action and wait this site has, with their params: the reference
         course teams read while they write triggers, filters and steps."""
         require(self.has_view_permission(request))
-        return render_page(self, request, "catalogue.html", title="Catalogue", sections=catalogue_sections())
+        sections = catalogue_sections()
+        title, purpose, groups = sections[0]  # event types: with what each starts and stops here
+        sections[0] = (title, purpose, [(category, with_listeners(entries, request.user))
+                                        for category, entries in groups])
+        return render_page(self, request, "catalogue.html", title="Catalogue", sections=sections)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or authority.may_see(request.user, obj))
