@@ -16,7 +16,6 @@ from ..models import Automation, ExitCondition, Run, Step, TestLearner, Trigger
 from .automation_list import AutomationListMixin
 from .automation_views import AutomationStaffActionsMixin
 from .builder_views import AutomationBuilderMixin
-from .event_links import with_listeners
 from .catalogue_fields import (
     catalogue_sections,
     catalogue_select,
@@ -25,6 +24,7 @@ from .catalogue_fields import (
     params_reference,
     step_kind_choices,
 )
+from .event_links import with_listeners
 from .flow_view import flow_html
 from .history import AutomationHistoryMixin
 from .pages import render_page, require

@@ -19,8 +19,8 @@ from django.db import connection
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake, TestLearner
 from ..happened.recording import record_new_events
+from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake, TestLearner
 from ..recording import record_events
 from .flow import first_step_id
 from .sequences import started_event
