@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..conf import get_setting
-from ..happened.recording import record_event, record_events
+from ..happened.recording import record_event, record_new_events
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake
 from .entry_periods import period_ends
 from .flow import first_step_id
@@ -124,7 +124,7 @@ def start_run(automation, user_id, *, event=None, trigger_position=None, now=Non
            f"started by {event.event_type} (trigger {trigger_position + 1})" if event else "started")
     add_log(run, RunLog.KIND.started, how, at=now, detail={"event_id": event.pk if event else None})
     RunWake.objects.create(run=run, due_at=now, reason=RunWake.REASON.start)  # a new run has no wake-up yet
-    record_events([started_event(run, now=now, started_by=(
+    record_new_events([started_event(run, now=now, started_by=(
         "automation.start" if origin_run is not None else event.event_type if event else "staff"))])
     return run, None
 
