@@ -107,6 +107,7 @@ setup(
             "points.deducted = lms_automations.catalogue.event_types.learner_data:PointsDeducted",
             "points.threshold_reached = lms_automations.catalogue.event_types.learner_data:PointsThresholdReached",
             "automation.finished = lms_automations.catalogue.event_types.automations:AutomationFinished",
+            "automation.started = lms_automations.catalogue.event_types.automations:AutomationStarted",
         ],
         "lms_automations.conditions": [
             "event.field = lms_automations.conditions.event:EventField",

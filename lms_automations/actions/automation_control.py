@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ..catalogue import Action
 from ..engine.errors import PermanentError
+from ..engine.sequences import run_sequence
 from ..models import Automation, Run, RunLog, TestLearner
 from .params import AUTOMATION_ID, params, rendered_automation_id
 
@@ -53,15 +54,14 @@ class AutomationStart(Action):
                 automation=target, user_id=context.user_id).exists():
             return {"started": False, "reason": f"automation {target.pk} is testing and the learner is not one of "
                                                 "its test learners"}
+        if source is not None and target.pk in run_sequence(source):
+            # A sequence through automation.started triggers came back here (ADR 0017): one round is enough.
+            return {"started": False, "reason": f"automation {target.pk} is already in this sequence "
+                                                f"({' → '.join(map(str, run_sequence(source)))}); not started again"}
         is_test = target.status == Automation.STATUS.testing or bool(source and source.is_test)
-        run, refusal = start_run(target, context.user_id, now=context.now, is_test=is_test)
+        run, refusal = start_run(target, context.user_id, now=context.now, is_test=is_test, origin_run=source)
         if run is None:
             return {"started": False, "reason": refusal}
-        if source is not None:
-            run.event_id = source.event_id
-            run.context = {**{name: (source.context or {}).get(name) for name in ("event_type", "event", "event_id")},
-                           "started_by_run": source.pk}
-            run.save(update_fields=["event", "context"])
         RunLog.objects.filter(run=run, kind=RunLog.KIND.started).update(message=f"started by {_origin(context)}")
         _advance_after_commit(run.pk, target.execution)
         return {"started": True, "run_id": run.pk, "automation_id": target.pk}

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from ..catalogue import Action
 from ..conditions.learner import is_subscribed
 from ..engine.errors import PermanentError, SilentFailure
-from ..models import MarketingConsent
 from ..tracking.links import tracked_email
 from .emitting import emit_plugin_event
 from .params import COURSE_KEY, params, rendered_course_key, rendered_text
@@ -208,13 +207,6 @@ class LearnerUnsubscribe(Action):
     external = False
 
     def execute(self, params, context):
-        consent = MarketingConsent.objects.select_for_update().filter(user_id=context.user_id).first()
-        if consent is not None and not consent.subscribed:
-            return {"changed": False}
-        if consent is None:
-            MarketingConsent.objects.create(user_id=context.user_id, subscribed=False, source="automation")
-        else:
-            consent.subscribed, consent.source = False, "automation"
-            consent.save(update_fields=["subscribed", "source", "changed_at"])
-        emit_plugin_event(context, "email.unsubscribed", {})
-        return {"changed": True}
+        from ..consent import set_subscribed  # pylint: disable=import-outside-toplevel
+
+        return {"changed": set_subscribed(context.user_id, False, source="automation", now=context.now)}

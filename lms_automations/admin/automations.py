@@ -24,6 +24,7 @@ from .catalogue_fields import (
     params_reference,
     step_kind_choices,
 )
+from .event_links import with_listeners
 from .flow_view import flow_html
 from .history import AutomationHistoryMixin
 from .pages import render_page, require
@@ -236,7 +237,7 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationBuilderMixin, Automation
     fieldsets = (
         (None, {"fields": ("name", "description", "status", "owner")}),
         ("Scope", {"fields": ("scope_courses", "scope_orgs")}),
-        ("Entry and execution", {"fields": ("entry_policy", "entry_period", "execution")}),
+        ("Entry and execution", {"fields": ("entry_policy", "entry_period_months", "entry_period", "execution")}),
         ("Flow", {"fields": ("flow_outline", "move_learners_on")}),
         ("Dates", {"fields": ("created", "modified")}),
     )
@@ -249,7 +250,11 @@ class AutomationAdmin(AutomationHistoryMixin, AutomationBuilderMixin, Automation
         """Every event type, condition, action and wait this site has, with their params: the reference
         course teams read while they write triggers, filters and steps."""
         require(self.has_view_permission(request))
-        return render_page(self, request, "catalogue.html", title="Catalogue", sections=catalogue_sections())
+        sections = catalogue_sections()
+        title, purpose, groups = sections[0]  # event types: with what each starts and stops here
+        sections[0] = (title, purpose, [(category, with_listeners(entries, request.user))
+                                        for category, entries in groups])
+        return render_page(self, request, "catalogue.html", title="Catalogue", sections=sections)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or authority.may_see(request.user, obj))

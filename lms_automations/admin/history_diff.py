@@ -19,7 +19,7 @@ SAME_EDIT = datetime.timedelta(seconds=5)
 LONGEST_VALUE = 160
 FIELDS = {
     Automation: ("name", "description", "status", "labels", "scope_courses", "scope_orgs", "entry_policy",
-                 "entry_period", "execution"),
+                 "entry_period_months", "entry_period", "execution"),
     Trigger: ("position", "event_type", "params", "filter"),
     Step: ("step_id", "step_type", "kind", "parent_id", "side", "position", "params", "condition"),
     ExitCondition: ("position", "event_type", "params", "filter", "outcome"),

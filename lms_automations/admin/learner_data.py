@@ -47,3 +47,15 @@ class MarketingConsentAdmin(SiteWideDataAdminMixin, admin.ModelAdmin):
     list_filter = ("subscribed",)
     search_fields = ("user__username",)
     raw_id_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        """Staff opting a learner out or back in records ``email.unsubscribed`` / ``email.resubscribed``,
+        once per change (``consent``); a new row that says "subscribed" changes nothing."""
+        from ..consent import record_change  # pylint: disable=import-outside-toplevel
+
+        changed = ("subscribed" in form.changed_data) if change else not obj.subscribed
+        if not obj.source:
+            obj.source = "admin"
+        super().save_model(request, obj, form, change)
+        if changed:
+            record_change(obj)

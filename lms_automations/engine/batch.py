@@ -3,7 +3,8 @@
 The dispatcher and the stepper decide in memory — which run starts, which ends, where each run
 goes next, when it wakes — and record their decisions here; ``flush`` writes them all inside the
 caller's transaction: new runs, run changes, wake-ups, timeline rows, action executions, entry
-rows, refusals and the events the engine itself records. A crash before the commit loses the
+rows, refusals and the events the engine itself records (``automation.started`` of each new run,
+``automation.finished`` of each ended one). A crash before the commit loses the
 whole batch's decisions together with their effects, so nothing is half done.
 """
 import dataclasses
@@ -15,6 +16,7 @@ from django.utils import timezone
 from ..happened.recording import record_events
 from ..models import ActionExecution, Automation, EntryRefusal, Event, LearnerEntry, Run, RunLog, RunWake
 from .bulk import update_rows
+from .sequences import sequence_after, started_by_of, started_event
 
 RUN_FIELDS = ["status", "current_step_id", "visit", "attempts", "awaited_event_type", "ended_at", "error", "modified"]
 ENTRY_FIELDS = ["entry_count", "first_entered_at", "last_entered_at", "active_run"]
@@ -42,8 +44,9 @@ class Batch:
     # --- decisions -----------------------------------------------------------------------------
 
     def log(self, run, kind, message, *, step_id="", detail=None, at=None):
-        self.logs.append(RunLog(run=run, kind=kind, message=message, step_id=step_id or "", detail=detail or {},
-                                at=at or self.now))
+        detail = detail or {}
+        self.logs.append(RunLog(run=run, kind=kind, message=message, step_id=step_id or "", detail=detail,
+                                at=at or self.now, event_id=_event_id(detail)))
 
     def changed(self, run):
         if run.pk is not None:
@@ -98,10 +101,14 @@ class Batch:
         if self.new_runs:
             for run in self.new_runs:
                 run.created = run.modified = now
+                run.context["sequence"] = sequence_after(run.context.get("event_type"), run.context.get("event"),
+                                                         run.automation_id)
             Run.objects.bulk_create(self.new_runs)
             for run in self.new_runs:
                 if run.pk is None:  # a backend that cannot return the ids of a bulk insert
                     run.save(force_insert=True)
+            self.events.extend(started_event(run, started_by=started_by_of(run), now=self.now)
+                               for run in self.new_runs)
         ended_ids = [run.pk for run in self.ended_runs]
         if ended_ids:
             LearnerEntry.objects.filter(active_run_id__in=ended_ids).exclude(
@@ -149,6 +156,12 @@ class Batch:
         rows = [RunWake(run_id=run.pk, due_at=wake[0], reason=wake[1]) for run, wake in self.wakes.values() if wake]
         if rows:
             RunWake.objects.bulk_create(rows)
+
+
+def _event_id(detail):
+    """The event a timeline line names (``detail["event_id"]``), for ``RunLog.event_id``."""
+    value = detail.get("event_id") if isinstance(detail, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _remove_if_done(automation_id):

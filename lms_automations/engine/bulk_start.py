@@ -19,9 +19,11 @@ from django.db import connection
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from ..happened.recording import record_new_events
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake, TestLearner
 from ..recording import record_events
 from .flow import first_step_id
+from .sequences import started_event
 
 #: Why a learner of a chunk did not start (the admin words them for staff).
 UNKNOWN, INACTIVE, ALREADY_IN, ONCE, NOT_TESTER = "unknown", "inactive", "already_in", "once", "not_tester"
@@ -115,7 +117,7 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, st
     step_id = first_step_id(automation.pk) or ""
     runs = Run.objects.bulk_create([
         Run(automation=automation, user_id=user_id, status=Run.STATUS.pending, current_step_id=step_id,
-            context={"event_type": None, "event": {}, "event_id": None},
+            context={"event_type": None, "event": {}, "event_id": None, "sequence": [automation.pk]},
             is_test=automation.status == Automation.STATUS.testing, started_at=now)
         for user_id in startable
     ])
@@ -135,6 +137,7 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, st
         _insert_select(RunLog, {"run": "r.id", "at": now, "step_id": "", "kind": kind, "message": message,
                                 "detail": detail}, source, "r.id", run_ids)
     _insert_select(RunWake, {"run": "r.id", "due_at": now, "reason": RunWake.REASON.start}, source, "r.id", run_ids)
+    record_new_events([started_event(run, started_by="staff", now=now) for run in runs])
     return Outcome(runs=runs, refused=refused)
 
 

@@ -14,7 +14,7 @@ from ..exceptions import InvalidAutomation
 from ..models import Automation, ExitCondition, Step, Trigger
 from . import listening, trigger_index
 from .document_checks import FORMAT
-from .durations import format_duration, parse_duration
+from .entry_periods import format_entry_period, parse_entry_period
 from .json_values import json_value_errors
 from .secret_params import masked_step_params, restore_secrets, revealed_step_params, seal_secrets
 from .validation import automation_start_cycles, validate_document
@@ -89,7 +89,9 @@ def _apply_top_level(automation, document):
     automation.status = document.get("status") or Automation.STATUS.draft
     automation.execution = document.get("execution") or Automation.EXECUTION.async_
     automation.entry_policy = entry.get("policy") or Automation.ENTRY_POLICY.each_time
-    automation.entry_period = parse_duration(entry["period"]) if entry.get("period") else None
+    months, length = parse_entry_period(entry["period"]) if entry.get("period") else (0, None)
+    automation.entry_period = length or None
+    automation.entry_period_months = months or None
 
 
 class _StepIds:
@@ -199,7 +201,7 @@ def dump_document(automation, *, reveal_secrets=False):
         "execution": automation.execution,
         "entry": {
             "policy": automation.entry_policy,
-            "period": format_duration(automation.entry_period) if automation.entry_period else None,
+            "period": format_entry_period(automation.entry_period_months, automation.entry_period),
         },
         "triggers": [_event_row(t, event=t.event_type, filter=t.filter)
                      for t in automation.triggers.order_by("position")],

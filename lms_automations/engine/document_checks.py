@@ -9,7 +9,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from ..models import Automation, ExitCondition
-from .durations import parse_duration
+from .entry_periods import MAX_MONTHS, parse_entry_period
 
 FORMAT = "lms-automations/v1"
 MAX_TRIGGERS = 10
@@ -121,18 +121,22 @@ def _check_entry(entry, errors):
     period = entry.get("period")
     if entry.get("policy") == "once_per":
         if not period:
-            errors.add("entry.period", "the once_per policy needs a period, e.g. P1D or P7D")
+            errors.add("entry.period", "the once_per policy needs a period, e.g. P1D, P7D or P1M")
     elif period:
         errors.add("entry.period", "a period applies only to the once_per policy; set it to null")
     if period:
         try:
-            length = parse_duration(period)
+            months, length = parse_entry_period(period)
+            length += datetime.timedelta(days=31 * months)  # the longest those months can be
         except ValueError as exc:
             errors.add("entry.period", str(exc))
         except OverflowError:
             errors.add("entry.period", f"at most {MAX_ENTRY_PERIOD.days} days (got {period})")
         else:
-            if length.total_seconds() <= 0:
+            if months > MAX_MONTHS:
+                errors.add("entry.period", f"at most {MAX_MONTHS} months (got {period}); for ever, use the once "
+                           "policy")
+            elif length.total_seconds() <= 0:
                 errors.add("entry.period", "must be longer than zero")
             elif length > MAX_ENTRY_PERIOD:
                 errors.add("entry.period", f"at most {MAX_ENTRY_PERIOD.days} days (got {period}); for ever, use "

@@ -14,6 +14,7 @@ from .conditions import evaluate_tree
 from .context import StepContext
 from .errors import StepError
 from .runs import entry_refusal_reason
+from .sequences import sequence_refusal
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,8 @@ def matching_triggers(batch, definitions, event, context, learner_courses, testi
             elif automation.status == Automation.STATUS.testing and (automation_id, event.user_id) not in testing:
                 batch.refuse(automation_id, event.user_id, "testing", f"{event.event_type}: not a test learner",
                              event=event)
+            elif refusal := sequence_refusal(automation, event, definitions):
+                batch.refuse(automation_id, event.user_id, *refusal, event=event)  # automation.started (ADR 0017)
             else:
                 found.append((automation, event, position, evaluation))
             break

@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..conf import get_setting
-from ..happened.recording import record_event
+from ..happened.recording import record_event, record_new_events
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake
+from .entry_periods import period_ends
 from .flow import first_step_id
+from .sequences import run_sequence, sequence_after, started_event
 
 log = logging.getLogger(__name__)
 ENDED_STATUSES = (
@@ -22,8 +24,11 @@ ENDED_STATUSES = (
 
 
 def add_log(run, kind, message, *, step_id="", detail=None, at=None):
+    detail = detail or {}
+    event_id = detail.get("event_id") if isinstance(detail.get("event_id"), int) else None
     return RunLog.objects.create(
-        run=run, kind=kind, message=message, step_id=step_id or "", detail=detail or {}, at=at or timezone.now()
+        run=run, kind=kind, message=message, step_id=step_id or "", detail=detail, at=at or timezone.now(),
+        event_id=event_id,
     )
 
 
@@ -41,8 +46,8 @@ def entry_refusal_reason(automation, entry, now, open_run):
     policy = automation.entry_policy
     if policy == Automation.ENTRY_POLICY.once and entry.entry_count:
         return "once", "the automation runs once per learner, and this learner has been in it"
-    if (policy == Automation.ENTRY_POLICY.once_per and entry.last_entered_at and automation.entry_period
-            and now - entry.last_entered_at < automation.entry_period):
+    if (policy == Automation.ENTRY_POLICY.once_per and entry.last_entered_at
+            and now < (period_ends(automation, entry.last_entered_at) or entry.last_entered_at)):
         return "once_per", "the learner entered within the automation's once-per period"
     if policy == Automation.ENTRY_POLICY.skip_if_active and open_run is not None:
         return "skip_if_active", "the learner is already in this automation"
@@ -65,11 +70,14 @@ def _locked_entry(automation, user_id):
     )
 
 
-def start_run(automation, user_id, *, event=None, trigger_position=None, now=None, is_test=False, started_by=None):
+def start_run(automation, user_id, *, event=None, trigger_position=None, now=None, is_test=False, started_by=None,
+              origin_run=None):
     """Start a run if the entry policy allows; returns ``(run, None)`` or ``(None, reason)``.
 
     Must be called inside a transaction; the new run is due at once (a ``RunWake``), so a crash
-    before it is advanced loses nothing: the tick picks it up.
+    before it is advanced loses nothing: the tick picks it up. ``origin_run``: the run whose
+    ``automation.start`` step starts this one (the new run sees its triggering event as its own,
+    and continues its sequence). Records ``automation.started``.
     """
     now = now or timezone.now()
     entry = _locked_entry(automation, user_id)
@@ -84,18 +92,26 @@ def start_run(automation, user_id, *, event=None, trigger_position=None, now=Non
             previous = None  # each_time / once_per: runs may overlap
         else:
             end_run(previous, Run.STATUS.exited, "restarted: the learner entered the automation again", now=now)
+    context = {
+        "event_type": event.event_type if event else None,
+        "event": dict(event.payload) if event else {},
+        "event_id": event.pk if event else None,
+    }
+    context["sequence"] = sequence_after(context["event_type"], context["event"], automation.pk)
+    if origin_run is not None:
+        context = {**{name: (origin_run.context or {}).get(name) for name in ("event_type", "event", "event_id")},
+                   "started_by_run": origin_run.pk, "sequence": run_sequence(origin_run) + [automation.pk]}
+        event_id = origin_run.event_id
+    else:
+        event_id = event.pk if event else None
     run = Run.objects.create(
         automation=automation,
         user_id=user_id,
         status=Run.STATUS.pending,
         current_step_id=first_step_id(automation.pk) or "",
         trigger_position=trigger_position,
-        event=event,
-        context={
-            "event_type": event.event_type if event else None,
-            "event": dict(event.payload) if event else {},
-            "event_id": event.pk if event else None,
-        },
+        event_id=event_id,
+        context=context,
         is_test=is_test,
         started_at=now,
     )
@@ -108,6 +124,8 @@ def start_run(automation, user_id, *, event=None, trigger_position=None, now=Non
            f"started by {event.event_type} (trigger {trigger_position + 1})" if event else "started")
     add_log(run, RunLog.KIND.started, how, at=now, detail={"event_id": event.pk if event else None})
     RunWake.objects.create(run=run, due_at=now, reason=RunWake.REASON.start)  # a new run has no wake-up yet
+    record_new_events([started_event(run, now=now, started_by=(
+        "automation.start" if origin_run is not None else event.event_type if event else "staff"))])
     return run, None
 
 

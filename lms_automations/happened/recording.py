@@ -117,6 +117,20 @@ def record_events(events):
     return [event.idempotency_key for event in fresh]
 
 
+def record_new_events(events):
+    """Record events whose keys are new by construction (``automation.started:<new run id>``) inside
+    the caller's transaction: one insert, no read of existing keys and no savepoint — an error rolls
+    back the caller's work with them (the engine's bulk writes). Handed over after commit."""
+    now = timezone.now()
+    fresh = [_new_event(item["event_type"], item["user_id"], item["payload"], item.get("occurred_at"),
+                        item["source"], item["idempotency_key"][:255], now) for item in events]
+    if not fresh:
+        return
+    Event.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    _hand_over_after_commit([(event.idempotency_key, event.event_type, event.user_id)
+                             for event in fresh if event.dispatched_at is None])
+
+
 _PENDING = "_lms_automations_pending"
 
 

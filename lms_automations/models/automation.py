@@ -46,6 +46,11 @@ class Automation(TimeStampedModel):
     entry_period = models.DurationField(
         null=True, blank=True, help_text="For 'once per period': the ISO-8601 period, e.g. P1D."
     )
+    # Calendar months of a once-per period (P1M, P6M), before ``entry_period`` (ADR 0017): a month
+    # has no fixed length, so it cannot live in the DurationField.
+    entry_period_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For 'once per period': calendar months, e.g. 1 for P1M."
+    )
     scope_courses = models.JSONField(default=list, blank=True, help_text="Course keys this automation belongs to.")
     scope_orgs = models.JSONField(default=list, blank=True, help_text="Organisations this automation belongs to.")
     owner = models.ForeignKey(

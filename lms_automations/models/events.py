@@ -120,6 +120,11 @@ class CustomEventType(TimeStampedModel):
     fields = models.JSONField(
         default=list, blank=True, help_text='Declared payload fields, e.g. [{"name": "webinar", "type": "string"}].'
     )
+    # Set when the type was registered by its first ingestion (setting REGISTER_CUSTOM_EVENT_TYPES,
+    # ADR 0017): fields later payloads carry are added to ``fields`` instead of being refused.
+    learns_fields = models.BooleanField(
+        default=False, help_text="Registered on first ingestion: new payload fields are added to the declared "
+                                 "fields. Untick to keep the declaration as it is (then unknown fields are refused).")
     history = PluginHistoricalRecords()
 
     class Meta:

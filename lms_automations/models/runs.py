@@ -140,6 +140,10 @@ class RunLog(models.Model):
     )
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="log")
+    # The event that started, resumed or ended the run at this line (ADR 0017): the events page
+    # lists the runs each event moved with one indexed read. No constraint: events are pruned
+    # by retention while timelines stay.
+    event_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     at = models.DateTimeField()
     step_id = models.CharField(max_length=100, blank=True, default="")
     kind = models.CharField(max_length=8, choices=KIND)
@@ -201,8 +205,9 @@ class EntryRefusal(models.Model):
         ("skip_if_active", "Already in the automation"),
         ("guard", "Entered less than the guard interval ago"),
         ("testing", "Testing mode: not a test learner"),
-        ("scope", "Not enrolled in the automation's courses"),
+        ("scope", "Outside the automation's scope (e.g. not enrolled in its courses)"),
         ("before", "Happened before the trigger listened"),
+        ("loop", "Already in this sequence of automations"),
     )
 
     automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="entry_refusals")

@@ -66,7 +66,8 @@ DOCUMENT_COMPONENTS = {
                 "type": "object", "additionalProperties": False,
                 "properties": {
                     "policy": {"type": "string", "enum": _choices(Automation.ENTRY_POLICY)},
-                    "period": {"type": ["string", "null"], "description": "an ISO-8601 duration (P7D), for once_per"},
+                    "period": {"type": ["string", "null"],
+                               "description": "an ISO-8601 period (P7D, P1M), for once_per"},
                 },
             },
             "triggers": {"type": "array", "minItems": 1, "maxItems": limits.MAX_TRIGGERS, "items": _ref("Trigger")},

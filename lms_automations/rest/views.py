@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..api import export_automation, import_automation
 from ..authority import scope_refusal, visible_automation_ids
 from ..conf import get_setting
+from ..custom_events import Refused, register_or_learn, registration_enabled
 from ..engine.json_values import MAX_NUMBER
 from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step
@@ -129,7 +130,9 @@ class EventIngestView(PluginAPIView):
         data = serializer.validated_data
         event_type = data["event"]
         source = request.auth if isinstance(request.auth, SignedSource) else None
-        rules = _payload_rules(event_type)
+        registers = source is None and event_type.startswith("custom.") and registration_enabled()
+        user = _learner(data["user"]) if registers else None  # nothing is registered for an unknown learner
+        rules = _payload_rules(event_type, data["payload"] if registers else None)
         if source is not None:
             if event_type not in payloads.COMMERCE_EVENT_TYPES:
                 raise exceptions.PermissionDenied(
@@ -142,7 +145,7 @@ class EventIngestView(PluginAPIView):
         errors = payloads.check_payload(event_type, data["payload"], rules)
         if errors:
             raise exceptions.ValidationError({"payload": errors})
-        user = _learner(data["user"])
+        user = user or _learner(data["user"])
         client_key = data["idempotency_key"] or str(uuid.uuid4())
         event, created = _record(event_type, user, data, client_key)
         return Response(event_response(event, client_key, created=created),
@@ -160,7 +163,13 @@ def _refuse_oversized(request):
                               f"accepted (LMS_AUTOMATIONS['MAX_PAYLOAD_BYTES']).")
 
 
-def _payload_rules(event_type):
+def _payload_rules(event_type, payload):
+    if event_type.startswith("custom.") and payload is not None:
+        try:
+            register_or_learn(event_type, payload)  # first event, or new fields (REGISTER_CUSTOM_EVENT_TYPES)
+        except Refused as refused:
+            raise exceptions.ValidationError(refused.errors if "event" in refused.errors else
+                                             {"payload": refused.errors}) from None
     try:
         return payloads.payload_rules(event_type)
     except payloads.UnknownEventType:

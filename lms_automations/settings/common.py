@@ -51,6 +51,9 @@ DEFAULTS = {
     # REST event ingestion (POST /api/automations/v1/events/): requests per client (user, or signing
     # source) and period, as DRF writes rates ("300/minute"); None turns throttling off.
     "INGEST_THROTTLE_RATE": "300/minute",
+    # An ingested custom.<slug> nobody declared is registered (with its payload's fields) instead of
+    # answered 404, as event APIs such as Reteno's do (ADR 0017). Off: types are declared in admin.
+    "REGISTER_CUSTOM_EVENT_TYPES": False,
     # Commerce sources that sign their requests instead of logging in: {"source name": "shared secret"}.
     # An HMAC-signed source may send only order.* and subscription.* events.
     "INGEST_HMAC_SECRETS": {},

@@ -8,13 +8,13 @@ import base64
 import hashlib
 import logging
 
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..consent import set_subscribed
 from ..models import Event, MarketingConsent
 from ..recording import record_event
 from ..retirement import is_retired
@@ -59,24 +59,19 @@ def clicked(request, token):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def unsubscribe(request, token):
-    """GET shows a confirmation (link scanners fetch links; they must not unsubscribe anyone);
-    POST — the button, or the mail provider's one-click request — records the opt-out."""
+    """GET shows the learner's choice with one button (link scanners fetch links; they must not
+    unsubscribe anyone); POST — the button, or the mail provider's one-click request — records the
+    opt-out, or with ``choice=resubscribe`` (the page's "subscribe again" button) the opt-in.
+    Each change records one ``email.unsubscribed`` / ``email.resubscribed`` (``consent``)."""
     data = read_token("unsubscribe", token)
     if not data:
         return render(request, "lms_automations/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method == "GET":
-        return render(request, "lms_automations/unsubscribe.html", {"done": False})
-    if is_retired(data["u"]):  # nothing is sent to a retired learner any more: nothing to record
-        return render(request, "lms_automations/unsubscribe.html", {"done": True})
-    with transaction.atomic():
-        consent, created = MarketingConsent.objects.select_for_update().get_or_create(
-            user_id=data["u"], defaults={"subscribed": False, "source": "unsubscribe link"})
-        was_subscribed = created or consent.subscribed
-        if not created and consent.subscribed:
-            consent.subscribed, consent.source = False, "unsubscribe link"
-            consent.save(update_fields=["subscribed", "source", "changed_at"])
-        if was_subscribed:
-            record_event("email.unsubscribed", user_id=data["u"],
-                         payload={"user_id": data["u"], "message_id": data["m"]},
-                         source=Event.SOURCE.plugin, idempotency_key=f"email:unsubscribed:{data['m']}")
-    return render(request, "lms_automations/unsubscribe.html", {"done": True})
+    if request.method == "POST" and not is_retired(data["u"]):  # a retired learner: nothing to record
+        resubscribe = request.POST.get("choice") == "resubscribe"
+        set_subscribed(data["u"], resubscribe, source="unsubscribe link", payload={"message_id": data["m"]})
+    subscribed = MarketingConsent.objects.filter(user_id=data["u"]).values_list("subscribed", flat=True).first()
+    subscribed = True if subscribed is None else subscribed
+    if request.method == "POST" and is_retired(data["u"]):
+        subscribed = False
+    return render(request, "lms_automations/unsubscribe.html",
+                  {"done": not subscribed, "resubscribed": request.method == "POST" and subscribed})

@@ -83,7 +83,7 @@ def test_invalid_document_creates_nothing_and_reports_every_error_with_its_path(
     document["steps"][1]["id"] = "welcome"
     document["steps"].insert(2, {"id": "wait-again", "type": "wait", "wait": "duration", "params": {}})
     document["scope"]["courses"].append("not a course")
-    document["entry"] = {"policy": "once_per", "period": "P1M"}
+    document["entry"] = {"policy": "once_per", "period": "P1Y"}
     document["colour"] = "blue"
     with pytest.raises(InvalidAutomation) as caught:
         api.import_automation(document)
@@ -92,7 +92,7 @@ def test_invalid_document_creates_nothing_and_reports_every_error_with_its_path(
     assert "already the id of steps[0]" in paths["steps[1].id"]
     assert "two waits may not follow each other" in paths["steps[2]"]
     assert "course-v1:ORG+COURSE+RUN" in paths["scope.courses[1]"]
-    assert "P1M" in paths["entry.period"]
+    assert "P12M" in paths["entry.period"]
     assert "unknown key" in paths["colour"]
     assert Automation.objects.count() == 0
     assert Trigger.objects.count() == 0 and Step.objects.count() == 0

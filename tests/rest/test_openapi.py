@@ -53,6 +53,7 @@ def test_the_schema_describes_the_plugins_endpoints_and_their_bodies(api_client,
                                        "/api/automations/v1/automations/dry-run",
                                        "/api/automations/v1/automations/{id}/dry-run",
                                        "/api/automations/v1/automations/{id}/export",
+                                       "/api/automations/v1/event-types/",
                                        "/api/automations/v1/events/"]
     components = schema["components"]["schemas"]
     ingest = schema["paths"]["/api/automations/v1/events/"]["post"]

@@ -47,4 +47,4 @@ class EmailResubscribed(EventType):
     key = "email.resubscribed"
     label = "Resubscribed to marketing e-mail"
     category = "E-mail"
-    description = "Fires when the learner opts back in to marketing e-mail (signed link or staff in admin)."
+    description = "Fires when the learner opts back in to marketing e-mail: the Subscribe again button of the signed unsubscribe page, or staff in admin. Once per change (a second click records nothing)."
