@@ -25,6 +25,7 @@ from . import builder_pickers as pickers
 from .builder_catalogue import catalogue_data
 from .builder_errors import located
 from .builder_preview import preview_context, render_email, send_test
+from .builder_settings import apply_settings, settings_data, settings_errors
 from .flow_view import step_counts
 from .pages import change_url, require
 from .scoping import scope_refusal
@@ -81,6 +82,7 @@ class AutomationBuilderMixin:
             "readonly": not editable,
             "errors": [],
             "urls": self._builder_urls(automation),
+            **settings_data(automation),
         }
         if automation is not None and automation.status in (Automation.STATUS.draft, Automation.STATUS.inactive):
             from ..engine.validation import validate_document  # pylint: disable=import-outside-toplevel
@@ -129,7 +131,7 @@ class AutomationBuilderMixin:
 
     def builder_names_view(self, request, kind):
         require(self.has_view_permission(request))
-        if kind not in ("tag", "list", "field"):
+        if kind not in ("tag", "list", "field", "label"):
             raise Http404
         return JsonResponse({"names": pickers.names_for(request.user, kind)})
 
@@ -173,6 +175,10 @@ class AutomationBuilderMixin:
         if refusal:
             return JsonResponse({"errors": located(document, [{"path": "scope.courses", "message": refusal}])},
                                 status=403)
+        scope = (document.get("scope") or {}).get("courses") if isinstance(document.get("scope"), dict) else []
+        extra_errors = settings_errors(body, request.user, scope if isinstance(scope, list) else [])
+        if extra_errors:
+            return JsonResponse({"errors": located(document, extra_errors)}, status=400)
         if automation is not None and not body.get("move_learners_on"):
             holding = _learners_at_removed_steps(automation, document)
             if holding:
@@ -180,12 +186,13 @@ class AutomationBuilderMixin:
         try:
             with transaction.atomic():
                 if automation is None:
-                    saved = api.import_automation(document, owner=request.user)
+                    saved = api.import_automation(document, owner=request.user, actor=request.user)
                 else:
-                    saved = api.update_automation(automation, document)
+                    saved = api.update_automation(automation, document, actor=request.user)
                 refusal = scope_refusal(request.user, saved.scope_courses, saved.scope_orgs)
                 if refusal:
                     raise InvalidAutomation([{"path": "scope.courses", "message": refusal}])
+                apply_settings(saved, body, request.user)
         except InvalidAutomation as error:
             return JsonResponse({"errors": located(document, error.errors)}, status=400)
         if automation is None:
@@ -193,7 +200,7 @@ class AutomationBuilderMixin:
         else:
             self.log_change(request, saved, _("Changed with the builder."))
         return JsonResponse({"id": saved.pk, "url": change_url(saved), "document": dump_document(saved),
-                             "counts": step_counts(saved), "status": saved.status})
+                             "counts": step_counts(saved), "status": saved.status, **settings_data(saved)})
 
     def _builder_automation(self, request, automation_id, *, change):
         """The automation being built (None for a new one), among those ``request.user`` works on."""
