@@ -9,7 +9,6 @@ import json
 
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
 from .. import api
+from ..definition_changes import learners_at_removed_steps
 from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
-from ..models import Automation, Run
+from ..models import Automation
 from ..rest.views import _scope_refusal_of_document
 from . import builder_pickers as pickers
 from .builder_catalogue import catalogue_data
@@ -180,7 +180,7 @@ class AutomationBuilderMixin:
         if extra_errors:
             return JsonResponse({"errors": located(document, extra_errors)}, status=400)
         if automation is not None and not body.get("move_learners_on"):
-            holding = _learners_at_removed_steps(automation, document)
+            holding = learners_at_removed_steps(automation, document)
             if holding:
                 return JsonResponse({"confirm": holding}, status=409)
         try:
@@ -221,27 +221,3 @@ def _json_body(request):
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-
-def _learners_at_removed_steps(automation, document):
-    """``[{"step_id", "count", "next"}]`` for steps the document removes where learners are now."""
-    from ..engine.definition import steps_after  # pylint: disable=import-outside-toplevel
-
-    kept = set(_step_ids(document.get("steps") or []))
-    holding = dict(Run.objects.filter(automation=automation, status__in=Run.OPEN_STATUSES)
-                   .exclude(current_step_id__in=kept).exclude(current_step_id="")
-                   .values("current_step_id").annotate(n=Count("pk")).values_list("current_step_id", "n"))
-    found = []
-    for step in automation.steps.filter(step_id__in=list(holding)):
-        following = next((step_id for step_id in steps_after(step) if step_id in kept), None)
-        found.append({"step_id": step.step_id, "count": holding[step.step_id], "next": following})
-    return found
-
-
-def _step_ids(steps):
-    for step in steps if isinstance(steps, list) else []:
-        if isinstance(step, dict):
-            if step.get("id"):
-                yield step["id"]
-            for side in ("yes", "no"):
-                yield from _step_ids(step.get(side) or [])
