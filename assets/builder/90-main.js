@@ -51,7 +51,7 @@ function save(status, moveLearnersOn) {
         return interpolate(_("%(count)s at %(step_id)s, who will go on to %(next)s"),
           {count: item.count, step_id: item.step_id, next: item.next || _("the end of the flow")}, true);
       });
-      if (window.confirm(_("Learners are at steps you deleted: ") + lines.join("; ") + ". " + _("Save anyway?"))) {
+      if (window.confirm(interpolate(_("Learners are at steps you deleted: %s. Save anyway?"), [lines.join("; ")]))) {
         return save(status, true);
       }
       announce(_("Not saved."), true);
