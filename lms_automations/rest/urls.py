@@ -1,6 +1,7 @@
 """Routes of the REST API, included by ``lms_automations.urls``.
 
-The names give the canonical paths (``v1/events/``, ``v1/automations/``, ``v1/automations/<id>/`` (PUT), ``v1/automations/<id>/export``,
+The names give the canonical paths (``v1/events/``, ``v1/automations/``, ``v1/automations/<id>/``
+(PUT), ``v1/automations/<id>/export``,
 ``v1/schema/``); the same views also answer with or without the trailing slash, because a POST
 redirected by ``APPEND_SLASH`` would lose its body. The OpenAPI schema documents the canonical paths.
 """

@@ -138,7 +138,8 @@ def test_labels_and_test_learners_are_saved_beside_the_document(staff_client, st
     assert set(TestLearner.objects.filter(automation=automation).values_list("user_id", "redirect_to_id")) == {
         (ada.pk, staff.pk), (grace.pk, staff.pk)}
     # Removing one keeps the other as it was; a body without them changes neither.
-    assert save(staff_client, api.export_automation(automation), automation, test_learners=[grace.pk]).status_code == 200
+    kept = save(staff_client, api.export_automation(automation), automation, test_learners=[grace.pk])
+    assert kept.status_code == 200
     assert list(TestLearner.objects.filter(automation=automation).values_list("user_id", flat=True)) == [grace.pk]
     assert save(staff_client, api.export_automation(automation), automation).status_code == 200
     automation.refresh_from_db()
