@@ -6,6 +6,8 @@
 
 - dispatch in one process: events → first action (match, start, tag.add, wait) per second, with
   the statements and commits per event, beside the database's bulk insert rate;
+- refusals (``refusal_cost``): statements per event when a trigger holds and the entry policy keeps
+  the learner out (an ``EntryRefusal`` each), beside events whose filter does not hold;
 - host cost: the median time of a host transaction that records one event, beside the same
   transaction without the plugin;
 - with ``--broker`` (Redis): 2 Celery prefork worker processes drain one message per event
@@ -324,6 +326,9 @@ def results(options):
         rate, statements, commits = in_process_dispatch(size)
         rows.append(row("events → first action, 1 process", size, rate, "events/s", "bulk insert", insert_rate,
                         statements, commits))
+    import refusal_cost  # statements per event with and without refusals (issue 10)
+
+    rows.extend(refusal_cost.results(options))
     with_plugin, without = host_cost()
     rows.append(row("host transaction with one recorded event", 300, with_plugin, "ms (median)",
                     "the same without the plugin", without))

@@ -7,6 +7,7 @@
     api.emit("custom.webinar_attended", user, {"webinar": "intro"})
     api.process_due()                                 # resume runs whose wait is over (the tick does this)
     api.explain(run)                                  # every step the learner went through, and why
+    api.dry_run(automation, user)                     # what would happen to them now, changing nothing
 
 Everything here is safe to call from a request or a task; events are dispatched after commit.
 """
@@ -26,7 +27,7 @@ from .models import Automation, Event, RunWake
 from .retirement import is_retired
 
 __all__ = [
-    "InvalidAutomation", "activate", "advance_waiting", "cancel", "deactivate", "delete", "emit", "explain",
+    "InvalidAutomation", "activate", "advance_waiting", "cancel", "deactivate", "delete", "dry_run", "emit", "explain",
     "export_automation", "import_automation", "preview_start", "process_due", "replay", "start_enrolled",
     "start_learners", "update_automation",
 ]
@@ -184,3 +185,26 @@ def explain(run):
     """The run's timeline: every step reached, every decision with the values it saw."""
     return lifecycle.explain(run)
 
+
+
+def dry_run(automation, user, *, document=None, event=None, now=None):
+    """What ``automation`` would do with ``user`` now — or ``document`` (a v1 document: unsaved edits,
+    or a new automation with ``automation=None``) — with no side effect (``engine.dry_run``). Raises
+    ``InvalidAutomation`` for a document that would not import. No authority check: callers acting
+    for a person use ``lms_automations.dry_runs.dry_run_for``."""
+    from .engine.dry_run import dry_run as run_dry  # pylint: disable=import-outside-toplevel
+    from .engine.json_values import json_value_errors  # pylint: disable=import-outside-toplevel
+    from .engine.secret_params import restore_secrets  # pylint: disable=import-outside-toplevel
+    from .engine.validation import validate_document  # pylint: disable=import-outside-toplevel
+
+    if document is None:
+        document = dump_document(automation, reveal_secrets=True)
+    else:
+        errors = json_value_errors(document)
+        if errors:
+            raise InvalidAutomation(errors)
+        document = restore_secrets(document, automation)
+    errors = validate_document(document, automation_id=getattr(automation, "pk", None))
+    if errors:
+        raise InvalidAutomation(errors)
+    return run_dry(automation, document, getattr(user, "pk", user), event_id=getattr(event, "pk", event), now=now)

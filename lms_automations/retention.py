@@ -1,4 +1,5 @@
-"""Forgetting old history: ended runs (with their timelines) and handled events past their retention.
+"""Forgetting old history: ended runs (with their timelines), entry refusals and handled events past
+their retention.
 
 Operators set ``RUN_RETENTION_DAYS`` and ``EVENT_RETENTION_DAYS``; the tick purges once a day in
 small batches, so no purge holds a long lock on a busy table. Open runs are never touched, nor are
@@ -11,7 +12,7 @@ import logging
 from django.db import transaction
 
 from .conf import get_setting
-from .models import Event, Run
+from .models import EntryRefusal, Event, Run
 
 log = logging.getLogger(__name__)
 #: Rows deleted per transaction.
@@ -23,6 +24,8 @@ def purge_expired(now):
     run_cutoff = now - datetime.timedelta(days=get_setting("RUN_RETENTION_DAYS"))
     event_cutoff = now - datetime.timedelta(days=get_setting("EVENT_RETENTION_DAYS"))
     runs = _purge(Run.objects.exclude(status__in=Run.OPEN_STATUSES).filter(ended_at__lt=run_cutoff))
+    # Refusals are a run's history too (why none started), kept as long; purged before the events they name.
+    runs += _purge(EntryRefusal.objects.filter(at__lt=run_cutoff))
     events = _purge(Event.objects.filter(dispatched_at__isnull=False, occurred_at__lt=event_cutoff))
     if runs or events:
         log.info("lms_automations: retention purged %d ended run(s) and %d event(s)", runs, events)

@@ -48,3 +48,21 @@ def test_old_history_goes_and_open_work_stays(enqueue_dispatch, settings, django
         assert enqueue_dispatch.called, "the tick kept trying to dispatch the waiting event"
         assert not RunLog.objects.filter(run_id=ended.pk).exists()
         assert Run.objects.filter(pk=still_open.pk).exists(), "an open run is never purged"
+
+
+def test_refusals_go_with_the_runs_and_outlive_the_event_they_name(settings):
+    from lms_automations.models import EntryRefusal  # pylint: disable=import-outside-toplevel
+    from lms_automations.retention import purge_expired  # pylint: disable=import-outside-toplevel
+
+    settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "RUN_RETENTION_DAYS": 30, "EVENT_RETENTION_DAYS": 10}
+    ada = services.create_learner("ada")
+    automation = Automation.objects.create(name="Once")
+    event = Event.objects.create(event_type="custom.go", user=ada, payload={}, occurred_at=T0, source="rest",
+                                 idempotency_key="go", dispatched_at=T0)
+    refusal = EntryRefusal.objects.create(automation=automation, user=ada, at=T0, reason="once", event=event,
+                                          event_type="custom.go")
+    purge_expired(T0 + datetime.timedelta(days=11))
+    refusal.refresh_from_db()
+    assert refusal.event is None and refusal.event_type == "custom.go", "the event went; what it was stays"
+    purge_expired(T0 + datetime.timedelta(days=31))
+    assert not EntryRefusal.objects.exists()

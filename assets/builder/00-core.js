@@ -143,6 +143,7 @@ function newStep(type) {
 
 function changed() {
   S.dirty = true;
+  dryRunOutdated();
   render();
 }
 

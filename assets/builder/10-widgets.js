@@ -4,7 +4,7 @@
 var UNITS = [["minutes", "PT%sM"], ["hours", "PT%sH"], ["days", "P%sD"], ["weeks", "P%sW"]];
 var UNIT_LABELS = {minutes: _("minutes"), hours: _("hours"), days: _("days"), weeks: _("weeks")};
 
-function touched() { S.dirty = true; renderFlow(); }
+function touched() { S.dirty = true; dryRunOutdated(); renderFlow(); }
 
 function setParam(params, name, value) {
   if (value === undefined || value === "" || value === null || (Array.isArray(value) && !value.length)) {

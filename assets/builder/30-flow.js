@@ -189,11 +189,11 @@ function stepCard(step, steps, index) {
       "aria-label": interpolate(_("Move %s down"), [step.id]), onclick: function () { moveStep(step.id, 1); }}),
     el("button", {type: "button", class: "lb-tool lb-delete", text: "×", title: _("Delete"),
       "aria-label": interpolate(_("Delete %s"), [step.id]), onclick: function () { deleteStep(step.id); }}));
-  var node = card("step", step.id, "lb-step lb-" + step.type, interpolate(_("Step %(id)s: %(title)s"),
+  var node = card("step", step.id, "lb-step lb-" + step.type + dryRunClass(step.id), interpolate(_("Step %(id)s: %(title)s"),
     {id: step.id, title: title}, true), [
     el("span", {class: "lb-type", text: TYPE_LABELS[step.type]}),
     el("strong", {text: title}), " ", el("code", {class: "lb-id", text: step.id}),
-    tools,
+    tools, dryRunBadge(step.id),
     el("span", {class: "lb-summary", text: stepSummary(step)}),
     S.automationId ? el("span", {class: "lb-counts"}, here, " · ",
       el("span", {text: interpolate(_("%s reached it"), [counts.passed])})) : null,

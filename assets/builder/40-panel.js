@@ -12,6 +12,7 @@ function renderPanel() {
   else if (selected.kind === "settings") { body = settingsPanel(); }
   else if (selected.kind === "trigger") { body = eventRowPanel(S.doc.triggers, selected.key, "triggers"); }
   else if (selected.kind === "exit") { body = eventRowPanel(S.doc.exit_conditions, selected.key, "exit_conditions"); }
+  else if (selected.kind === "dryrun") { body = dryRunPanel(); }
   else { body = stepPanel(selected.key); }
   append(panel, body);
   if (S.readonly) {

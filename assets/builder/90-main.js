@@ -95,6 +95,7 @@ function toolbar() {
       onclick: function () { save("testing"); }}),
     S.doc.status === "active" ? null : el("button", {type: "button", id: "lb-activate", text: _("Save and activate"),
       onclick: function () { save("active"); }}),
+    dryRunButton(),
     el("span", {id: "lb-save-state", class: "lb-hint", "aria-live": "polite"}));
 }
 

@@ -15,8 +15,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
-from .. import api
+from .. import api, authority
 from ..definition_changes import learners_at_removed_steps
+from ..dry_runs import DryRunRefused, dry_run_for
 from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
 from ..models import Automation
@@ -28,8 +29,10 @@ from .builder_preview import preview_context, render_email, send_test
 from .builder_settings import apply_settings, settings_data, settings_errors
 from .flow_view import step_counts
 from .pages import change_url, require
+from .refusals import refusal_rows, refusals_of
 from .scoping import scope_refusal
 from .staff_actions import scoped_automation
+from .viewer_time import viewer_timezone, zone_name
 
 BLANK = {"format": "lms-automations/v1", "name": "", "description": "", "scope": {"courses": [], "orgs": []},
          "status": "draft", "execution": "async", "entry": {"policy": "each_time", "period": None},
@@ -50,6 +53,7 @@ class AutomationBuilderMixin:
             path("builder/learners/", wrap(self.builder_learners_view), name="lms_automations_builder_learners"),
             path("builder/preview/", wrap(self.builder_preview_view), name="lms_automations_builder_preview"),
             path("builder/save/", wrap(self.builder_save_view), name="lms_automations_builder_save"),
+            path("builder/dry-run/", wrap(self.builder_dry_run_view), name="lms_automations_builder_dry_run"),
             path("builder/jsi18n/", wrap(JavaScriptCatalog.as_view(packages=["lms_automations"])),
                  name="lms_automations_builder_jsi18n"),
         ] + super().get_urls()
@@ -101,6 +105,8 @@ class AutomationBuilderMixin:
                             else reverse("admin:lms_automations_automation_add")) + "?classic=1",
             "history_url": reverse("admin:lms_automations_automation_history", args=[automation.pk])
             if automation else None,
+            "refusals": _refusals(request, automation),
+            "zone_name": zone_name(viewer_timezone(request)),
         })
 
     def _builder_urls(self, automation):
@@ -108,7 +114,7 @@ class AutomationBuilderMixin:
             return reverse(f"admin:lms_automations_builder_{name}")
 
         return {name: named(name) for name in ("catalogue", "courses", "outline", "learners", "preview", "save",
-                                               "jsi18n")} | {
+                                               "dry_run", "jsi18n")} | {
             "names": reverse("admin:lms_automations_builder_names", args=["KIND"]),
             "runs": reverse("admin:lms_automations_run_changelist"),
         }
@@ -161,6 +167,25 @@ class AutomationBuilderMixin:
             return JsonResponse(send_test(context, params, request.user))
         return JsonResponse(render_email(context, params))
 
+    # --- the dry run --------------------------------------------------------------------------------
+    def builder_dry_run_view(self, request):
+        """``{"automation_id", "document" (optional: unsaved edits), "learner_id", "event_id"}`` → the
+        dry-run report (``engine.dry_run``); 400 with the document's errors located on their steps."""
+        body = _json_body(request)
+        if body is None or request.method != "POST":
+            return JsonResponse({"detail": _("Send a JSON object with POST.")}, status=400)
+        automation = self._builder_automation(request, body.get("automation_id"), change=False)
+        document = body.get("document")
+        try:
+            report = dry_run_for(request.user, automation, document, body.get("learner_id"),
+                                 event_id=body.get("event_id"))
+        except DryRunRefused as refused:
+            answer = dict(refused.body)
+            if "errors" in answer:
+                answer["errors"] = located(document if isinstance(document, dict) else {}, answer["errors"])
+            return JsonResponse(answer, status=refused.status)
+        return JsonResponse(report)
+
     # --- saving ---------------------------------------------------------------------------------
     def builder_save_view(self, request):
         """``{"automation_id", "document", "move_learners_on"}`` → 200 ``{"id", "url", "document"}``,
@@ -211,6 +236,13 @@ class AutomationBuilderMixin:
         require(self.has_change_permission(request, automation) if change
                 else self.has_view_permission(request, automation))
         return automation
+
+
+def _refusals(request, automation):
+    """Who was kept out lately, for those who may change the automation (learners' data); else None."""
+    if automation is None or not authority.may_change(request.user, automation):
+        return None
+    return refusal_rows(refusals_of(automation=automation), viewer_timezone(request))
 
 
 def _json_body(request):

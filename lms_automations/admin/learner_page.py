@@ -1,5 +1,6 @@
 """The learner page (``/admin/lms_automations/learner/<user id>/``): every run of the learner, with
-status, current step and automation, and their recent events — only what the viewer may see.
+status, current step and automation, the automations they were kept out of (and why), and their
+recent events — only what the viewer may see.
 
 Course team members see the runs of their courses' automations and the events of their courses;
 a learner of whom they may see nothing is not found (as if there were no such learner).
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from .. import authority
 from ..models import Event, Learner, Run
 from .pages import require
+from .refusals import refusal_rows, refusals_of
 from .runs import learner_title, learner_url
 from .scoping import CourseScopedAdminMixin, sees_everything
 from .viewer_time import moment, viewer_timezone, zone_name
@@ -71,7 +73,8 @@ class LearnerAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         runs = list(runs[:RUNS_SHOWN])
         events = list(self._visible_events(request).filter(user_id=user_id).order_by("-occurred_at", "-id")
                       [:EVENTS_SHOWN])
-        if not sees_everything(request.user) and not runs and not events:
+        refusals = refusals_of(user_id=user_id, automation_ids=visible)
+        if not sees_everything(request.user) and not runs and not events and not refusals:
             raise Http404(_("No such learner."))
         zone = viewer_timezone(request)
         opts = self.model._meta
@@ -81,6 +84,7 @@ class LearnerAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             "title": learner_title(learner), "learner": learner, "zone_name": zone_name(zone),
             "runs": [_run_row(run, zone) for run in runs], "runs_cut": len(runs) == RUNS_SHOWN,
             "events": [_event_row(event, zone) for event in events],
+            "refusals": refusal_rows(refusals, zone),
             "changelist_url": reverse("admin:lms_automations_learner_changelist"),
             "runs_url": reverse("admin:lms_automations_run_changelist") + f"?user__id__exact={user_id}",
         })

@@ -60,9 +60,10 @@ class Batch:
         entry.batch_run = run
         self.dirty_entries[entry.pk] = entry
 
-    def refuse(self, automation_id, user_id, reason, detail=""):
+    def refuse(self, automation_id, user_id, reason, detail="", event=None):
         self.refusals.append(EntryRefusal(automation_id=automation_id, user_id=user_id, at=self.now, reason=reason,
-                                          detail=str(detail)[:255]))
+                                          detail=str(detail)[:255], event_id=getattr(event, "pk", None),
+                                          event_type=getattr(event, "event_type", "")[:100]))
 
     def end(self, run, status, message, *, step_id="", detail=None, automation=None):
         """As ``runs.end_run``: the run ends, its wake goes, its entry lets go, ``automation.finished``."""

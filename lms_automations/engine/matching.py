@@ -191,9 +191,10 @@ def matching_triggers(batch, definitions, event, context, learner_courses, testi
                 continue
             if not in_scope:
                 batch.refuse(automation_id, event.user_id, "scope",
-                             f"{event.event_type}: not enrolled in a course of the automation")
+                             f"{event.event_type}: not enrolled in a course of the automation", event=event)
             elif automation.status == Automation.STATUS.testing and (automation_id, event.user_id) not in testing:
-                batch.refuse(automation_id, event.user_id, "testing", f"{event.event_type}: not a test learner")
+                batch.refuse(automation_id, event.user_id, "testing", f"{event.event_type}: not a test learner",
+                             event=event)
             else:
                 found.append((automation, event, position, evaluation))
             break
@@ -218,7 +219,7 @@ def enter(batch, definitions, candidates, open_runs):
             previous = None
         refusal = entry_refusal_reason(automation, entry, batch.now, previous)
         if refusal:
-            batch.refuse(automation.pk, event.user_id, refusal[0], refusal[1])
+            batch.refuse(automation.pk, event.user_id, refusal[0], refusal[1], event=event)
             log.info("lms_automations: %s did not start for user %s: %s", automation, event.user_id, refusal[1])
             continue
         if previous is not None and automation.entry_policy == Automation.ENTRY_POLICY.restart:

@@ -187,8 +187,9 @@ class EntryRefusal(models.Model):
     Why a learner whose event matched a trigger did not enter the automation (SPEC §5.3, §5.16).
 
     One compact row per refusal (entry policy, the 60 s guard, testing mode, scope), written in bulk
-    with the batch that decided it; not one per trigger filter that did not hold. Staff read them to
-    answer "why did this learner not get the e-mail?".
+    with the batch that decided it, naming the event; not one per trigger filter that did not hold.
+    Staff read them on the automation's and the learner's pages to answer "why did this learner not
+    get the e-mail?". Retention removes them with the runs (``RUN_RETENTION_DAYS``).
 
     .. no_pii:
     """
@@ -207,6 +208,9 @@ class EntryRefusal(models.Model):
     at = models.DateTimeField()
     reason = models.CharField(max_length=16, choices=REASON)
     detail = models.CharField(max_length=255, blank=True, default="")
+    # The event whose trigger held: its type stays when retention purges the event itself.
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    event_type = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         app_label = "lms_automations"

@@ -57,6 +57,22 @@ class CanManageAutomations(BasePermission):
         return user.has_perm(f"lms_automations.{needed}")
 
 
+class CanDryRun(CanManageAutomations):
+    """A dry run changes nothing: ``view_automation`` is enough here; the authority checks that the caller
+    may change the automation and see the learner (``lms_automations.dry_runs``)."""
+
+    message = ("Dry runs over REST are for staff users with the permission lms_automations.view_automation "
+               "who may change the automation.")
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, SignedSource) or not _logged_in(request):
+            return False
+        if is_restricted_jwt(request):
+            self.message = RESTRICTED_JWT_MESSAGE
+            return False
+        return request.user.is_staff and request.user.has_perm("lms_automations.view_automation")
+
+
 class CanReadSchema(BasePermission):
     """The OpenAPI schema is for the API's own callers: those who may ingest events or manage automations."""
 

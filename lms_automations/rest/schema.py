@@ -109,7 +109,18 @@ DOCUMENT_COMPONENTS = {
         "additionalProperties": True,
     },
 }
+DOCUMENT_COMPONENTS["DryRunReport"] = {
+    "type": "object",
+    "description": "What the automation would do with the learner now, with no side effect (engine.dry_run): "
+                   "learner, automation, now, time_zone, notes, triggers (each tried with the learner's latest "
+                   "event of its type, with every leaf's value), entry (would_enter, reason, message), start, "
+                   "steps (the path: branch values, rendered e-mails and webhook requests with secrets masked, "
+                   "wait due times in the learner's time zone), outcome, exit_conditions.",
+    "required": ["learner", "automation", "now", "triggers", "entry", "steps", "outcome"],
+    "additionalProperties": True,
+}
 DOCUMENT = _ref("AutomationDocument")
+DRY_RUN_REPORT = _ref("DryRunReport")
 FIELD_ERRORS = _ref("FieldErrors")
 
 

@@ -64,6 +64,22 @@ class EventIngestSerializer(StrictSerializer):  # pylint: disable=abstract-metho
         return value
 
 
+class DryRunRequestSerializer(StrictSerializer):  # pylint: disable=abstract-method
+    """``POST v1/automations/<id>/dry-run``: the learner, and optionally unsaved edits and an event."""
+
+    user = LearnerReferenceSerializer()
+    document = serializers.DictField(required=False, help_text="a v1 document to try instead of the saved one")
+    event_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NUMBER,
+                                        help_text="an event of the learner to try the triggers with (default: "
+                                                  "the learner's latest event of each trigger's type)")
+
+
+class NewDryRunRequestSerializer(DryRunRequestSerializer):  # pylint: disable=abstract-method
+    """``POST v1/automations/dry-run``: a document not saved yet."""
+
+    document = serializers.DictField(help_text="the v1 document to try")
+
+
 class EventRecordedSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """What ingestion answers: the recorded event (201 when this request recorded it, 200 for a repeated key)."""
 

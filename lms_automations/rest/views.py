@@ -28,15 +28,17 @@ from . import payloads
 from .authentication import user_authenticators
 from .hmac_auth import SignedSource
 from .parsers import BoundedJSONParser
-from .permissions import CanIngestEvents, CanManageAutomations
-from .schema import DOCUMENT, FIELD_ERRORS, PluginAutoSchema
+from .permissions import CanDryRun, CanIngestEvents, CanManageAutomations
+from .schema import DOCUMENT, DRY_RUN_REPORT, FIELD_ERRORS, PluginAutoSchema
 from .serializers import (
     AutomationSummarySerializer,
     DetailSerializer,
     DocumentErrorsSerializer,
+    DryRunRequestSerializer,
     EventIngestSerializer,
     EventRecordedSerializer,
     ImportedAutomationSerializer,
+    NewDryRunRequestSerializer,
     RefusalSerializer,
     automation_summary,
     event_response,
@@ -322,6 +324,57 @@ class AutomationExportView(PluginAPIView):
         if automation is None or (visible is not None and automation.pk not in set(visible)):
             raise exceptions.NotFound(f"No automation {pk} that you can see.")
         return Response(export_automation(automation))
+
+
+class AutomationDryRunView(PluginAPIView):
+    """``POST v1/automations/<id>/dry-run``: what the automation (or ``document``, unsaved edits of it)
+    would do with the learner now — the builder's "Try with a learner" (``lms_automations.dry_runs``)."""
+
+    permission_classes = [CanDryRun]
+    request_serializer = DryRunRequestSerializer
+    openapi = {"post": {
+        "operation_id": "automations_dry_run", "request": DryRunRequestSerializer,
+        "responses": {200: DRY_RUN_REPORT,
+                      400: OpenApiResponse(FIELD_ERRORS, "a field is wrong, or the document's errors (detail + "
+                                           "errors, each with its path)"),
+                      **_DETAIL_ANSWERS, 409: OpenApiResponse(DetailSerializer, "a guard stopped the dry run")},
+    }}
+
+    def post(self, request, pk=None):
+        from ..dry_runs import DryRunRefused, dry_run_for, refuse_unless_may_try  # pylint: disable=C0415
+
+        automation = _visible_automation(request.user, pk) if pk is not None else None
+        serializer = self.request_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            refuse_unless_may_try(request.user, automation)
+            try:
+                user = _learner(data["user"])
+            except exceptions.NotFound:  # the same answer as for a learner of another course
+                raise DryRunRefused(404, "No such learner among the learners you may see.") from None
+            report = dry_run_for(request.user, automation, data.get("document"), user.pk,
+                                 event_id=data.get("event_id"))
+        except DryRunRefused as refused:
+            return Response(refused.body, status=refused.status)
+        return Response(report)
+
+
+class NewDryRunView(AutomationDryRunView):
+    """``POST v1/automations/dry-run``: what a document not saved yet would do with the learner now."""
+
+    request_serializer = NewDryRunRequestSerializer
+    openapi = {"post": {**AutomationDryRunView.openapi["post"], "operation_id": "automations_dry_run_new",
+                        "request": NewDryRunRequestSerializer}}
+
+
+def _visible_automation(user, pk):
+    visible = visible_automation_ids(user)
+    # An id no database integer holds is no automation (and would overflow the query).
+    automation = Automation.objects.filter(pk=pk).first() if len(str(pk)) < 16 and int(pk) <= MAX_NUMBER else None
+    if automation is None or (visible is not None and automation.pk not in set(visible)):
+        raise exceptions.NotFound(f"No automation {pk} that you can see.")
+    return automation
 
 
 class _ScopeRefused(Exception):

@@ -51,7 +51,9 @@ def test_the_schema_is_for_callers_of_the_api_only(api_client, learner, integrat
 def test_the_schema_describes_the_plugins_endpoints_and_their_bodies(api_client, admin_user):
     schema = served_schema(api_client, admin_user)
     assert sorted(schema["paths"]) == ["/api/automations/v1/automations/",
+                                       "/api/automations/v1/automations/dry-run",
                                        "/api/automations/v1/automations/{id}/",
+                                       "/api/automations/v1/automations/{id}/dry-run",
                                        "/api/automations/v1/automations/{id}/export",
                                        "/api/automations/v1/events/"]
     components = schema["components"]["schemas"]
