@@ -1,7 +1,8 @@
 """The proof of issue 10 in a real browser: a PY101 course team member builds "when a learner reaches
 50 % of PY101, wait 1 day; if they have not passed, e-mail them, else tag them" from a blank page
 without typing JSON, previews the e-mail, tries it on a test learner (testing mode: the mail comes to
-them), activates it, plays learners on the sandbox's play page and reads a run's timeline."""
+them), tries it with a learner (the dry run), activates it, plays learners on the sandbox's play page
+and reads a run's timeline."""
 import pytest
 from django.core import mail
 
@@ -96,6 +97,26 @@ def preview_and_send_a_test(page, screenshot):
     mail.outbox.clear()
 
 
+def try_with_ada(page, live_server, automation, intro, screenshot):
+    """Ada reaches 50 % while the automation is a draft (nothing starts); "Try with a learner" says
+    what would happen to her now — the trigger's values, the branch, the e-mail — and does nothing."""
+    page.click("#user-tools a[href='/play/']")
+    assert "Ada completed" in play(page, live_server, "ada — Ada", "complete_block", block=intro)
+    page.goto(f"{live_server.url}/admin/lms_automations/automation/{automation.pk}/change/")
+    page.wait_for_selector('.lb-card[data-key="duration"]')
+    page.click("#lb-try")
+    find_learner(page, "#lb-panel", "ada", "#lb-dry-learner", "Ada · ada <ada@example.com>")
+    page.click("#lb-dry-run")
+    page.wait_for_selector("#lb-dry-outcome")
+    result = page.inner_text("#lb-dry-result")
+    assert "would match" in result and "saw 50 → true" in result and "Halfway there, Ada" in result, result
+    assert page.locator('.lb-card[data-key="email-send"] .lb-path-badge').count() == 1
+    assert page.locator('.lb-card[data-key="tag-add"] .lb-path-badge').count() == 0
+    assert not Run.objects.exists() and mail.outbox == [], "a dry run starts and sends nothing"
+    assert no_horizontal_scroll(page)
+    whole_panel_screenshot(page, screenshot, "dry-run")
+
+
 def test_build_try_activate_and_watch_the_py101_automation(page, live_server, course_team_login, screenshot):
     grace = services.create_learner("grace", "grace@example.com", first_name="Grace", last_name="Hopper")
     services.enroll(grace, PY101)
@@ -126,6 +147,7 @@ def test_build_try_activate_and_watch_the_py101_automation(page, live_server, co
     assert document["triggers"] == [{"event": "progress.threshold_reached", "filter": {"all": [
         {"condition": "event.field", "params": {"path": "percent", "op": "gte", "value": 50}}]}}]
     assert document["steps"] == EXPECTED_STEPS
+    try_with_ada(page, live_server, automation, intro, screenshot)
 
     # An error shows on the step it concerns, and nothing is saved.
     page.click('.lb-card[data-key="duration"]')
