@@ -149,9 +149,9 @@ def _wake_waits(user, who, days):
     later = timezone.now() + datetime.timedelta(days=days)
     due = list(RunWake.objects.filter(run__user=user, due_at__lte=later).values_list("run_id", flat=True))
     resumed = advance_runs(due, now=later) if due else 0
-    return ngettext("%(days)s day passed for %(who)s: %(count)s run resumed.",
-                    "%(days)s days passed for %(who)s: %(count)s run(s) resumed.", days) % {
-        "days": days, "who": who, "count": resumed}
+    passed = ngettext("%(days)s day passed", "%(days)s days passed", days) % {"days": days}
+    runs = ngettext("%(count)s run resumed", "%(count)s runs resumed", resumed) % {"count": resumed}
+    return _("%(passed)s for %(who)s: %(runs)s.") % {"passed": passed, "who": who, "runs": runs}
 
 
 def _blocks(action, data, course):
