@@ -222,7 +222,7 @@ def _entry(subject, automation, learner_id, now, started, triggers):
     elif started is None:
         answer.update(reason="no_trigger", message=_("no trigger would start a run now"))
     else:
-        answer.update(reason=None, message=_("the learner would enter now"))
+        answer.update(reason=None, message=_("nothing keeps them out (entry policy, 60 s guard, testing mode, scope)"))
         if previous is not None and subject.entry_policy == Automation.ENTRY_POLICY.restart:
             answer["message"] = _("the learner would enter again; their open run would end (restart)")
     return answer

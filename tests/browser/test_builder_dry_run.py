@@ -1,7 +1,7 @@
 """The builder's "Try with a learner" in a real browser: the PY101 automation tried with Ada — the
 trigger and its values, the path through the branch, the e-mail rendered, the wait's due time —
-then an unsaved edit tried again; nothing written, nothing sent. Screenshot: docs/screenshots/dry-run.png
-(with DOC_SCREENSHOTS=1)."""
+then an unsaved edit tried again; nothing written, nothing sent. Screenshot: var/screenshots/builder-dry-run.png
+(the README's is test_py101_proof.py's)."""
 import copy
 import datetime
 import zoneinfo
@@ -55,7 +55,7 @@ def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, c
     page.wait_for_selector("#lb-dry-outcome")
     result = page.inner_text("#lb-dry-result")
     assert "would match" in result and "saw 50 → true" in result
-    assert "Would enter: the learner would enter now" in result
+    assert "Would enter: nothing keeps them out" in result
     assert "Halfway there, Ada" in result
     assert "Yes / no condition held → yes" in result
     assert "Then: reached the end of the flow (fulfilled)" in result
@@ -64,8 +64,8 @@ def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, c
     assert "Keep going in Demo PY101 2026!" in page.frame_locator("#lb-dry-result .lb-preview-html").locator(
         "body").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    page.set_viewport_size({"width": 1280, "height": 1150})
-    screenshot("dry-run", docs=True, full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 1250})
+    screenshot("builder-dry-run")  # the README's dry-run.png comes from test_py101_proof.py
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # An unsaved edit is tried as it stands: a 3-day wait moves the due time.
