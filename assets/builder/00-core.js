@@ -11,7 +11,7 @@ var _ = gettext;
 
 var S = {
   doc: null, automationId: null, counts: {}, readonly: false, errors: [], selected: null, dirty: false,
-  catalogue: null, courses: [], names: {}, outlines: {}, urls: {}, advanced: false,
+  catalogue: null, courses: [], names: {}, outlines: {}, urls: {}, advanced: false, labels: [], testLearners: [],
 };
 
 function el(tag, attrs) {

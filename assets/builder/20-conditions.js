@@ -97,7 +97,10 @@ function describeCondition(tree) {
   if (params.op) {
     var op = (S.catalogue.ops.filter(function (item) { return item.key === params.op; })[0] || {}).label || params.op;
     var subject = params.path || params.field || "";
-    return label + (subject ? " " + subject : "") + " " + op + (params.value !== undefined ? " " +
+    var said = tree.condition === "event.field" && subject ? interpolate(_("the event's %s"), [subject])
+      : tree.condition === "learner.field" && subject ? interpolate(_("the learner's %s"), [subject])
+        : label + (subject ? " " + subject : "");
+    return said + " " + op + (params.value !== undefined ? " " +
       JSON.stringify(params.value) : "");
   }
   return label;

@@ -75,6 +75,7 @@ function settingsPanel() {
       el("span", {class: "lb-label", id: "lb-scope-label", text: _("Courses it is for")}), scopeBox,
       el("p", {class: "lb-help", text: _("Only courses where you are on the course team are offered.")}),
       errorList(fieldErrors(errors, "scope"))),
+    labelsRow(fieldErrors(errors, "labels")),
     labelled(_("Status"), select("lb-status", [["draft", _("draft")], ["testing", _("testing (test learners only)")],
       ["active", _("active")], ["inactive", _("inactive")]], doc.status, function (value) {
       doc.status = value; touched();
@@ -88,6 +89,7 @@ function settingsPanel() {
       ["skip_if_active", _("unless already in the flow")], ["restart", _("again, restarting the flow")]],
     entry_.policy, function (value) { entry_.policy = value; if (value !== "once_per") { entry_.period = null; } changed(); })),
     period,
+    testLearnersBox(fieldErrors(errors, "test_learners")),
     advanced(doc, function (parsed) { S.doc = parsed; normalise(); })];
 }
 

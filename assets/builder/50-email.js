@@ -56,8 +56,7 @@ function emailPreview(step) {
         var found = answer.body.learners || [];
         if (!found.length) { learner.appendChild(el("option", {value: "", text: _("no learner found")})); }
         found.forEach(function (item) {
-          learner.appendChild(el("option", {value: String(item.id),
-            text: (item.name ? item.name + " · " : "") + item.username + " <" + item.email + ">"}));
+          learner.appendChild(el("option", {value: String(item.id), text: learnerLabel(item)}));
         });
       });
   }

@@ -42,7 +42,8 @@ function save(status, moveLearnersOn) {
   button.disabled = true;
   announce(_("Saving…"));
   return postJSON(S.urls.save, {automation_id: S.automationId, document: document_,
-    move_learners_on: Boolean(moveLearnersOn)}).then(function (answer) {
+    move_learners_on: Boolean(moveLearnersOn), labels: S.labels,
+    test_learners: S.testLearners.map(function (item) { return item.id; })}).then(function (answer) {
     button.disabled = false;
     var body = answer.body || {};
     if (answer.status === 409 && body.confirm) {
@@ -50,7 +51,7 @@ function save(status, moveLearnersOn) {
         return interpolate(_("%(count)s at %(step_id)s, who will go on to %(next)s"),
           {count: item.count, step_id: item.step_id, next: item.next || _("the end of the flow")}, true);
       });
-      if (window.confirm(_("Learners are at steps you deleted: ") + lines.join("; ") + ". " + _("Save anyway?"))) {
+      if (window.confirm(interpolate(_("Learners are at steps you deleted: %s. Save anyway?"), [lines.join("; ")]))) {
         return save(status, true);
       }
       announce(_("Not saved."), true);
@@ -71,6 +72,8 @@ function save(status, moveLearnersOn) {
     S.automationId = body.id;
     S.doc = body.document;
     S.counts = body.counts || {};
+    S.labels = body.labels || [];
+    S.testLearners = body.test_learners || [];
     render();
     announce(interpolate(_("Saved (%s)."), [body.status]));
     if (created) { window.location.assign(body.url); }
@@ -87,6 +90,9 @@ function toolbar() {
   }
   return el("div", {class: "lb-toolbar", role: "toolbar", "aria-label": _("Builder")},
     el("button", {type: "button", id: "lb-save", class: "default", text: _("Save"), onclick: function () { save(); }}),
+    S.doc.status === "testing" ? null : el("button", {type: "button", id: "lb-test", text: _("Save and test"),
+      title: _("Testing status: it runs only for the test learners (Automation settings)"),
+      onclick: function () { save("testing"); }}),
     S.doc.status === "active" ? null : el("button", {type: "button", id: "lb-activate", text: _("Save and activate"),
       onclick: function () { save("active"); }}),
     dryRunButton(),
@@ -102,6 +108,8 @@ function start() {
   S.readonly = data.readonly;
   S.errors = data.errors || [];
   S.urls = data.urls;
+  S.labels = data.labels || [];
+  S.testLearners = data.test_learners || [];
   normalise();
   Promise.all([getJSON(S.urls.catalogue), getJSON(S.urls.courses)]).then(function (answers) {
     S.catalogue = answers[0].body;

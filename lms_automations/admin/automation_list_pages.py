@@ -21,6 +21,7 @@ from .. import api
 from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
 from ..host import get_host
+from ..models import Automation, ExitCondition, Step, Trigger
 from .pages import change_url, render_page
 from .scoping import scope_refusal, staff_scope
 
@@ -204,14 +205,51 @@ def _import_all(documents, user):
 
 
 def duplicate(automation, user):
-    """A draft copy named "… (copy)", with the same labels; secrets are copied, never shown."""
+    """A draft copy named "… (copy)", with the same labels; secrets are copied, never shown.
+
+    A valid automation is copied through its document (checked as an import is); a half-edited
+    draft that is not valid yet is copied row by row, as the draft it is — activating the copy
+    validates it then, as for any draft."""
+    name = _("%(name)s (copy)") % {"name": automation.name}
     document = dump_document(automation, reveal_secrets=True)
-    document.update(name=_("%(name)s (copy)") % {"name": automation.name}, status="draft")
+    document.update(name=name, status="draft")
     with transaction.atomic():
-        copy = api.import_automation(document, owner=user)
+        try:
+            with transaction.atomic():
+                copy = api.import_automation(document, owner=user)
+        except InvalidAutomation:
+            if automation.status not in (Automation.STATUS.draft, Automation.STATUS.inactive):
+                raise
+            copy = _copy_rows(automation, user, name)
         if automation.labels:
             copy.labels = list(automation.labels)
             copy.save(update_fields=["labels", "modified"])
+    return copy
+
+
+def _copy_rows(automation, user, name):
+    copy = Automation.objects.create(
+        name=name, description=automation.description, status=Automation.STATUS.draft, execution=automation.execution,
+        entry_policy=automation.entry_policy, entry_period=automation.entry_period,
+        scope_courses=list(automation.scope_courses or []), scope_orgs=list(automation.scope_orgs or []), owner=user)
+    for model in (Trigger, ExitCondition):
+        for row in model.objects.filter(automation=automation).order_by("position", "pk"):
+            row.pk = None
+            row.automation = copy
+            row.save()
+    pending = list(Step.objects.filter(automation=automation).order_by("position", "pk"))
+    copied = {}  # the original's step pk → the copy's
+    while pending:  # parents first (a branch before its sides' steps)
+        ready = [step for step in pending if step.parent_id is None or step.parent_id in copied]
+        for step in ready:
+            original_pk = step.pk
+            step.pk = None
+            step.automation = copy
+            step.parent_id = copied.get(step.parent_id)
+            step.save()
+            copied[original_pk] = step.pk
+        done = {id(step) for step in ready}
+        pending = [step for step in pending if id(step) not in done] if ready else []
     return copy
 
 

@@ -198,17 +198,40 @@ class AutomationStaffActionsMixin:
 
     # --- delete, with the §5.10 question ----------------------------------------------------------
     def delete_view(self, request, object_id, extra_context=None):
+        """Django's page only for an automation that never ran. One with runs gets the §5.10 question
+        when learners are in the flow, says how many runs (the learners' record) go with it, and
+        offers to archive it instead (Django's page would refuse: runs are read-only records)."""
         automation = self.get_object(request, unquote(object_id))
-        open_runs = automation.runs.filter(status__in=Run.OPEN_STATUSES).count() if automation else 0
-        if not open_runs:
+        runs = automation.runs.count() if automation else 0
+        if not runs:
             return super().delete_view(request, object_id, extra_context)
         require(self.has_delete_permission(request, automation))
+        open_runs = automation.runs.filter(status__in=Run.OPEN_STATUSES).count()
+        if request.method == "POST" and "archive" in request.POST:
+            return self._archive(request, automation)
         form = DeleteModeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and not open_runs:
+            form = DeleteModeForm({"mode": "finish"})
         if form.is_bound and form.is_valid():
             self._delete(request, automation, form.cleaned_data["mode"], open_runs)
             return redirect("admin:lms_automations_automation_changelist")
         return render_page(self, request, "delete_automations.html", title="Delete automation", obj=automation,
-                           form=form, rows=[(automation, open_runs)], learners_in_flow=open_runs)
+                           form=form, rows=[(automation, open_runs)], learners_in_flow=open_runs, runs=runs,
+                           archive=True)
+
+    def _archive(self, request, automation):
+        """Deactivated (nobody new starts; learners in the flow finish) and labelled "archived": the
+        automation and its runs stay as the record of what learners went through."""
+        if automation.status not in (Automation.STATUS.inactive, Automation.STATUS.draft):
+            api.deactivate(automation)
+        automation.refresh_from_db()
+        if ARCHIVED not in (automation.labels or []):
+            automation.labels = [*(automation.labels or []), ARCHIVED]
+            automation.save(update_fields=["labels", "modified"])
+        self.log_change(request, automation, "Archived (deactivated, labelled archived) instead of deleted.")
+        self.message_user(request, f"“{automation}” archived: it starts nobody new, its runs are kept, and the list "
+                                   f"shows it under the label “{ARCHIVED}”.", messages.SUCCESS)
+        return redirect("admin:lms_automations_automation_changelist")
 
     def delete_model(self, request, obj):
         """Django's own delete page (no learner in the flow) goes through the API too: should a
@@ -231,6 +254,10 @@ class AutomationStaffActionsMixin:
             self.message_user(request, f"“{name}” is finishing: {plural(open_runs, 'learner')} still in the flow "
                                        "finish it, then the automation is removed. It starts nobody new.",
                               messages.SUCCESS)
+
+
+#: The label an automation archived from the delete page carries (labels group the list, ADR 0013).
+ARCHIVED = "archived"
 
 
 def _open_run_counts(automations):

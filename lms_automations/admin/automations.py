@@ -189,8 +189,43 @@ class StepInline(AuthorityInlineMixin, admin.TabularInline):
         return params_reference(entry_for_step(obj))
 
 
+def may_receive_for(person, viewer, scope_courses, scope_orgs):
+    """Whether ``person`` may own an automation with this scope or receive its test learners' mail:
+    the viewer themselves, or staff who could give it that scope (``authority.scope_refusal``)."""
+    if person is None or person.pk == viewer.pk:
+        return True
+    return person.is_staff and person.is_active and authority.scope_refusal(person, scope_courses, scope_orgs) is None
+
+
+class TestLearnerFormSet(EffectsInScopeFormSet):
+    """A test learner is a learner of the automation's courses the editor may preview with; their
+    messages go to the editor or to staff who may change the automation — never to anyone else."""
+
+    def clean(self):
+        super().clean()
+        if self.request_user is None:
+            return
+        from .builder_pickers import may_preview_learner  # pylint: disable=import-outside-toplevel
+
+        courses, orgs = self.instance.scope_courses or [], self.instance.scope_orgs or []
+        problems = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form in self.deleted_forms or not form.has_changed():
+                continue
+            user, receiver = data.get("user"), data.get("redirect_to")
+            if user is not None and not may_preview_learner(self.request_user, courses, user.pk):
+                problems.append(f"{user.username}: a test learner must be a learner of this automation's courses.")
+            if not may_receive_for(receiver, self.request_user, courses, orgs):
+                problems.append(f"{receiver.username}: test mail goes to you or to staff who may change this "
+                                "automation.")
+        if problems:
+            raise forms.ValidationError(problems)
+
+
 class TestLearnerInline(AuthorityInlineMixin, admin.TabularInline):
     model = TestLearner
+    formset = TestLearnerFormSet
     extra = 0
     raw_id_fields = ("user", "redirect_to")
 
@@ -218,6 +253,10 @@ class AutomationForm(forms.ModelForm):
         refusal = scope_refusal(self.request_user, cleaned.get("scope_courses") or [], cleaned.get("scope_orgs") or [])
         if refusal:
             self.add_error("scope_courses", refusal)
+        owner = cleaned.get("owner")
+        if self.request_user is not None and "owner" in self.changed_data and not may_receive_for(
+                owner, self.request_user, cleaned.get("scope_courses") or [], cleaned.get("scope_orgs") or []):
+            self.add_error("owner", "The owner is you or staff who may change this automation.")
         if self.refused_errors:
             self.add_error(None, [f"{error['path']}: {error['message']}" for error in self.refused_errors])
         return cleaned

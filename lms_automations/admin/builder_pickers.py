@@ -54,8 +54,10 @@ def outline_for(course_key):
 
 
 def names_for(user, kind):
-    """Tag, list or field names that exist: in the automations ``user`` sees, and (for site-wide staff)
+    """Tag, list, field or label names that exist: in the automations ``user`` sees, and (for site-wide staff)
     in the learner data."""
+    if kind == "label":
+        return _labels(user)
     found = set(_names_in_automations(user, kind))
     if staff_scope(user) is None:
         source = {"tag": LearnerTag.objects.values_list("tag", flat=True),
@@ -63,6 +65,15 @@ def names_for(user, kind):
                   "field": LearnerField.objects.values_list("name", flat=True)}[kind]
         found |= set(source.distinct().order_by()[:MAX_NAMES])
     return sorted(found)[:MAX_NAMES]
+
+
+def _labels(user):
+    """The labels of the automations ``user`` sees (labels group automations, ADR 0013)."""
+    visible = visible_automation_ids(user)
+    rows = Automation.objects.all() if visible is None else Automation.objects.filter(pk__in=visible)
+    found = {label for labels in rows.values_list("labels", flat=True) for label in labels or []
+             if isinstance(label, str)}
+    return sorted(found, key=str.lower)[:MAX_NAMES]
 
 
 def _names_in_automations(user, kind):

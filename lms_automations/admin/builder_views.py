@@ -9,7 +9,6 @@ import json
 
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,15 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
 from .. import api, authority
+from ..definition_changes import learners_at_removed_steps
 from ..dry_runs import DryRunRefused, dry_run_for
 from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
-from ..models import Automation, Run
+from ..models import Automation
 from ..rest.views import _scope_refusal_of_document
 from . import builder_pickers as pickers
 from .builder_catalogue import catalogue_data
 from .builder_errors import located
 from .builder_preview import preview_context, render_email, send_test
+from .builder_settings import apply_settings, settings_data, settings_errors
 from .flow_view import step_counts
 from .pages import change_url, require
 from .refusals import refusal_rows, refusals_of
@@ -85,6 +86,7 @@ class AutomationBuilderMixin:
             "readonly": not editable,
             "errors": [],
             "urls": self._builder_urls(automation),
+            **settings_data(automation),
         }
         if automation is not None and automation.status in (Automation.STATUS.draft, Automation.STATUS.inactive):
             from ..engine.validation import validate_document  # pylint: disable=import-outside-toplevel
@@ -135,7 +137,7 @@ class AutomationBuilderMixin:
 
     def builder_names_view(self, request, kind):
         require(self.has_view_permission(request))
-        if kind not in ("tag", "list", "field"):
+        if kind not in ("tag", "list", "field", "label"):
             raise Http404
         return JsonResponse({"names": pickers.names_for(request.user, kind)})
 
@@ -198,19 +200,24 @@ class AutomationBuilderMixin:
         if refusal:
             return JsonResponse({"errors": located(document, [{"path": "scope.courses", "message": refusal}])},
                                 status=403)
+        scope = (document.get("scope") or {}).get("courses") if isinstance(document.get("scope"), dict) else []
+        extra_errors = settings_errors(body, request.user, scope if isinstance(scope, list) else [])
+        if extra_errors:
+            return JsonResponse({"errors": located(document, extra_errors)}, status=400)
         if automation is not None and not body.get("move_learners_on"):
-            holding = _learners_at_removed_steps(automation, document)
+            holding = learners_at_removed_steps(automation, document)
             if holding:
                 return JsonResponse({"confirm": holding}, status=409)
         try:
             with transaction.atomic():
                 if automation is None:
-                    saved = api.import_automation(document, owner=request.user)
+                    saved = api.import_automation(document, owner=request.user, actor=request.user)
                 else:
-                    saved = api.update_automation(automation, document)
+                    saved = api.update_automation(automation, document, actor=request.user)
                 refusal = scope_refusal(request.user, saved.scope_courses, saved.scope_orgs)
                 if refusal:
                     raise InvalidAutomation([{"path": "scope.courses", "message": refusal}])
+                apply_settings(saved, body, request.user)
         except InvalidAutomation as error:
             return JsonResponse({"errors": located(document, error.errors)}, status=400)
         if automation is None:
@@ -218,7 +225,7 @@ class AutomationBuilderMixin:
         else:
             self.log_change(request, saved, _("Changed with the builder."))
         return JsonResponse({"id": saved.pk, "url": change_url(saved), "document": dump_document(saved),
-                             "counts": step_counts(saved), "status": saved.status})
+                             "counts": step_counts(saved), "status": saved.status, **settings_data(saved)})
 
     def _builder_automation(self, request, automation_id, *, change):
         """The automation being built (None for a new one), among those ``request.user`` works on."""
@@ -246,27 +253,3 @@ def _json_body(request):
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-
-def _learners_at_removed_steps(automation, document):
-    """``[{"step_id", "count", "next"}]`` for steps the document removes where learners are now."""
-    from ..engine.definition import steps_after  # pylint: disable=import-outside-toplevel
-
-    kept = set(_step_ids(document.get("steps") or []))
-    holding = dict(Run.objects.filter(automation=automation, status__in=Run.OPEN_STATUSES)
-                   .exclude(current_step_id__in=kept).exclude(current_step_id="")
-                   .values("current_step_id").annotate(n=Count("pk")).values_list("current_step_id", "n"))
-    found = []
-    for step in automation.steps.filter(step_id__in=list(holding)):
-        following = next((step_id for step_id in steps_after(step) if step_id in kept), None)
-        found.append({"step_id": step.step_id, "count": holding[step.step_id], "next": following})
-    return found
-
-
-def _step_ids(steps):
-    for step in steps if isinstance(steps, list) else []:
-        if isinstance(step, dict):
-            if step.get("id"):
-                yield step["id"]
-            for side in ("yes", "no"):
-                yield from _step_ids(step.get(side) or [])

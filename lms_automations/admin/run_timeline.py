@@ -82,17 +82,28 @@ def _branch(row, detail, zone, is_last):
     side = detail.get("side")
     if side not in ("yes", "no"):
         return None
-    said = "; ".join(_leaf(leaf) for leaf in leaves) or _("The condition")
     side_name = _("yes") if side == "yes" else _("no")
-    return _("%(conditions)s → took the %(side)s side.") % {"conditions": said, "side": side_name}
+    # The whole condition's answer first: a leaf that was false can still lead to "yes" (under "not").
+    held = detail.get("result")
+    head = (_("The condition held") if held else _("The condition did not hold")) if isinstance(held, bool) \
+        else _("The condition")
+    said = "; ".join(_leaf(leaf) for leaf in leaves)
+    if not said:
+        return _("%(head)s → took the %(side)s side.") % {"head": head, "side": side_name}
+    return _("%(head)s → took the %(side)s side: %(conditions)s.") % {"head": head, "side": side_name,
+                                                                     "conditions": said}
 
 
 def _leaf(leaf):
+    from ..catalogue import get_conditions  # pylint: disable=import-outside-toplevel
+
     params = leaf.get("params") if isinstance(leaf.get("params"), dict) else {}
-    values = {"key": leaf.get("condition"), "value": _("true") if leaf.get("result") else _("false"),
+    entry = get_conditions().get(leaf.get("condition") or "")
+    label = str(entry.label) if entry is not None and getattr(entry, "label", "") else leaf.get("condition")
+    values = {"label": label, "key": leaf.get("condition"), "value": _("true") if leaf.get("result") else _("false"),
               "course": params.get("course_key", "")}
-    text = (_("Condition ‘%(key)s’ for %(course)s was %(value)s") if values["course"] else
-            _("Condition ‘%(key)s’ was %(value)s")) % values
+    text = (_("“%(label)s” (%(key)s) for %(course)s was %(value)s") if values["course"] else
+            _("“%(label)s” (%(key)s) was %(value)s")) % values
     observed = leaf.get("observed")
     if observed is not None and not isinstance(observed, bool):
         text += " " + _("(saw %(observed)s)") % {"observed": _short(observed)}

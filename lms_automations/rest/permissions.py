@@ -40,7 +40,8 @@ class CanIngestEvents(BasePermission):
 
 class CanManageAutomations(BasePermission):
     message = ("Automations over REST are for staff users with the automation permissions: "
-               "lms_automations.view_automation to list and export, lms_automations.add_automation to import.")
+               "lms_automations.view_automation to list and export, lms_automations.add_automation to import, "
+               "lms_automations.change_automation to update.")
 
     def has_permission(self, request, view):
         if isinstance(request.auth, SignedSource) or not _logged_in(request):
@@ -51,7 +52,8 @@ class CanManageAutomations(BasePermission):
             return False
         if not user.is_staff:
             return False
-        needed = "view_automation" if request.method in SAFE_METHODS else "add_automation"
+        needed = "view_automation" if request.method in SAFE_METHODS else \
+            "change_automation" if request.method == "PUT" else "add_automation"
         return user.has_perm(f"lms_automations.{needed}")
 
 

@@ -191,7 +191,7 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [CanReadSchema]
     custom_settings = {
         "TITLE": "lms-automations REST API",
-        "DESCRIPTION": "Ingest events and import, list and export automations (SPEC §7.3).",
+        "DESCRIPTION": "Ingest events and import, list, update and export automations (SPEC §7.3).",
         "VERSION": "v1",
         "APPEND_COMPONENTS": {"schemas": DOCUMENT_COMPONENTS},
         "COMPONENT_SPLIT_REQUEST": True,

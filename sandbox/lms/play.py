@@ -4,6 +4,8 @@ Each button calls a function of ``sandbox.lms.services``, which emits what the L
 the whole loop — build, test, activate, the learner acts, watch the run — happens without a shell.
 The page is the admin's "view site" in the sandbox (``sandbox.urls``).
 """
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -12,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import dates, services
 from .models import Block, Course, CourseEnrollment, GeneratedCertificate, PersistentCourseGrade, Unit
@@ -30,6 +32,7 @@ ACTIONS = {
     "scan": gettext_lazy("Run the inactivity scan now"),
     "end_access": gettext_lazy("End audit access now"),
     "access_scan": gettext_lazy("Run the access scan now"),
+    "wake": gettext_lazy("Let the days pass for their waits"),
 }
 
 
@@ -48,6 +51,8 @@ class PlayForm(forms.Form):
     passed = forms.BooleanField(label=gettext_lazy("Passed"), required=False, initial=True)
     days = forms.IntegerField(label=gettext_lazy("Days of silence"), required=False, min_value=1, max_value=365,
                               initial=8)
+    ahead = forms.IntegerField(label=gettext_lazy("Days to let pass"), required=False, min_value=1, max_value=366,
+                               initial=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +156,23 @@ def _act(action, data):
 
         count = scan_access_ends(timezone.now())
         return _("The access scan recorded %(count)s event(s).") % {"count": count or 0}
+    if action == "wake":
+        return _wake_waits(user, who, data.get("ahead") or 1)
     raise ValueError(_("unknown action"))
+
+
+def _wake_waits(user, who, days):
+    """Resume the learner's runs whose wait ends within ``days``, as the tick would then: the sandbox's
+    clock does not move, the engine is told it is ``days`` later (``now``), which is what a wait reads."""
+    from lms_automations.engine.stepping import advance_runs  # pylint: disable=import-outside-toplevel
+    from lms_automations.models import RunWake  # pylint: disable=import-outside-toplevel
+
+    later = timezone.now() + datetime.timedelta(days=days)
+    due = list(RunWake.objects.filter(run__user=user, due_at__lte=later).values_list("run_id", flat=True))
+    resumed = advance_runs(due, now=later) if due else 0
+    passed = ngettext("%(days)s day passed", "%(days)s days passed", days) % {"days": days}
+    runs = ngettext("%(count)s run resumed", "%(count)s runs resumed", resumed) % {"count": resumed}
+    return _("%(passed)s for %(who)s: %(runs)s.") % {"passed": passed, "who": who, "runs": runs}
 
 
 def _blocks(action, data, course):

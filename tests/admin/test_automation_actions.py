@@ -103,6 +103,23 @@ def test_deleting_an_automation_nobody_is_in_is_the_usual_confirmation(staff_cli
     assert not Automation.objects.exists()
 
 
+def test_deleting_an_automation_with_past_runs_explains_and_offers_to_archive(staff_client, automation, learners):
+    """Django's own page would refuse (runs are read-only records): ours says what goes with it."""
+    api.start_learners(automation, learners[:2])
+    Run.objects.update(status=Run.STATUS.fulfilled)
+    page = staff_client.get(automation_url(automation, "delete/"))
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    assert "also deletes its 2 runs" in text and "archive it instead" in text and "Remove learners now" not in text
+    archived = staff_client.post(automation_url(automation, "delete/"), {"archive": "Archive instead"})
+    assert archived.status_code == 302
+    automation.refresh_from_db()
+    assert automation.status == Automation.STATUS.inactive and automation.labels == ["archived"]
+    assert Run.objects.count() == 2 and "archived" in messages_of(archived)[0]
+    deleted = staff_client.post(automation_url(automation, "delete/"), {"post": "yes"})
+    assert deleted.status_code == 302 and not Automation.objects.exists() and not Run.objects.exists()
+
+
 def test_bulk_delete_asks_the_same_question(staff_client, automation, learners):
     quiet = make_automation("Quiet")
     api.start_learners(automation, learners[:1])

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from lms_automations import api
-from lms_automations.models import Automation, Run, Step
+from lms_automations.models import Automation, Run, Step, TestLearner
+from sandbox.lms import services
 
 from .conftest import MINE, OTHER
 
@@ -123,3 +124,49 @@ def test_errors_of_triggers_exits_and_settings_are_placed_on_their_row(staff_cli
     unnamed = {**api.export_automation(automation), "name": " "}
     [error] = save(staff_client, unnamed, automation).json()["errors"]
     assert (error["where"], error["field"]) == ("automation", "name")
+
+
+def test_labels_and_test_learners_are_saved_beside_the_document(staff_client, staff, automation, learners):
+    ada, grace, _alan = learners
+    answer = save(staff_client, api.export_automation(automation), automation, labels=[" PY101 ", "nudges", "PY101"],
+                  test_learners=[ada.pk, grace.pk])
+    assert answer.status_code == 200, answer.json()
+    automation.refresh_from_db()
+    assert automation.labels == ["PY101", "nudges"]
+    assert [(item["id"], item["redirect_to"]) for item in answer.json()["test_learners"]] == [
+        (ada.pk, "teacher"), (grace.pk, "teacher")]
+    assert set(TestLearner.objects.filter(automation=automation).values_list("user_id", "redirect_to_id")) == {
+        (ada.pk, staff.pk), (grace.pk, staff.pk)}
+    # Removing one keeps the other as it was; a body without them changes neither.
+    kept = save(staff_client, api.export_automation(automation), automation, test_learners=[grace.pk])
+    assert kept.status_code == 200
+    assert list(TestLearner.objects.filter(automation=automation).values_list("user_id", flat=True)) == [grace.pk]
+    assert save(staff_client, api.export_automation(automation), automation).status_code == 200
+    automation.refresh_from_db()
+    assert automation.labels == ["PY101", "nudges"] and TestLearner.objects.filter(automation=automation).count() == 1
+
+
+def test_a_test_learner_outside_the_members_courses_is_refused_and_nothing_changes(staff_client, automation,
+                                                                                   learners):
+    stranger = services.create_learner("stranger", "stranger@example.com")
+    services.create_course(OTHER)
+    services.enroll(stranger, OTHER)
+    document = api.export_automation(automation)
+    document["name"] = "Renamed"
+    answer = save(staff_client, document, automation, test_learners=[learners[0].pk, stranger.pk], labels=["x" * 61])
+    assert answer.status_code == 400
+    errors = {error["field"]: error["message"] for error in answer.json()["errors"]}
+    assert str(stranger.pk) in errors["test_learners"] and "60 characters" in errors["labels"]
+    automation.refresh_from_db()
+    assert automation.name == "Two tags" and not TestLearner.objects.filter(automation=automation).exists()
+
+
+def test_a_step_naming_a_course_outside_the_scope_is_refused_on_update(staff_client, automation):
+    """The builder's update is checked for authority as an import is (SPEC §5.16)."""
+    document = api.export_automation(automation)
+    document["steps"][0] = {"id": "first", "type": "action", "action": "enrollment.enroll",
+                            "params": {"course_key": OTHER, "mode": "audit"}}
+    answer = save(staff_client, document, automation)
+    assert answer.status_code == 400
+    assert any(OTHER in error["message"] for error in answer.json()["errors"]), answer.json()
+    assert api.export_automation(automation)["steps"][0]["action"] == "tag.add"

@@ -124,3 +124,25 @@ def test_duplicate_makes_a_draft_copy_with_the_same_flow_and_labels(staff_client
     original, copied = api.export_automation(automation), api.export_automation(copy)
     assert copied["steps"] == original["steps"] and copied["triggers"] == original["triggers"]
     assert messages_of(response) == ["“Two tags (copy)” created as a draft."]
+
+
+def test_an_invalid_draft_is_duplicated_as_the_draft_it_is(staff_client, automation):
+    """A half-edited draft (saved by the classic form, not valid yet) is copied row by row."""
+    document = api.export_automation(automation)
+    document["steps"].insert(1, {"id": "check", "type": "branch", "condition": {"all": [
+        {"condition": "learner.has_tag", "params": {"tag": "one"}}]},
+        "yes": [{"id": "short", "type": "wait", "wait": "duration", "params": {"days": 2}}],
+        "no": [{"id": "noted", "type": "action", "action": "tag.add", "params": {"tags": ["no"]}}]})
+    api.update_automation(automation, {**document, "status": "draft"})
+    automation.refresh_from_db()
+    automation.steps.filter(step_id="short").update(params={"days": 0})  # what the classic form lets a draft hold
+    automation.labels = ["wip"]
+    automation.save()
+    assert validate_document(dump_document(automation, reveal_secrets=True), automation_id=automation.pk)
+    response = staff_client.post(automation_url(automation, "duplicate/"))
+    copy = Automation.objects.get(name="Two tags (copy)")
+    assert response.url == automation_url(copy, "change/")
+    assert copy.status == Automation.STATUS.draft and copy.labels == ["wip"]
+    original, copied = api.export_automation(automation), api.export_automation(copy)
+    assert copied["steps"] == original["steps"] and copied["triggers"] == original["triggers"]
+    assert copy.steps.get(step_id="noted").parent == copy.steps.get(step_id="check")

@@ -84,7 +84,8 @@ def test_a_branch_says_which_condition_was_false_and_the_side_taken(staff_client
     with time_machine.travel(NOW + datetime.timedelta(days=2), tick=False):
         api.process_due()
     sentences = _sentences(staff_client.get(run_url(run, "change/")))
-    assert f"Condition ‘course.passed’ for {MINE} was false → took the no side." in sentences
+    assert (f"The condition did not hold → took the no side: “Passed the course” (course.passed) for {MINE} "
+            "was false.") in sentences
     assert "Waited until 3 Dec 2026 07:00:00 (UTC)." in sentences  # no longer the last line
     assert sentences[-1] == "Reached the end of the flow."
 

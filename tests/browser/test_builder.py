@@ -1,147 +1,14 @@
-"""The builder in a real browser: the PY101 automation built from a blank page without typing JSON."""
+"""The builder in a real browser: an automation with learners in it (the PY101 proof is test_py101_proof.py)."""
 import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.core import mail
 
 from lms_automations import api
-from lms_automations.models import Automation
 from sandbox.lms import services
-from sandbox.lms.host_backend import SandboxHost
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PY101 = "course-v1:Demo+PY101+2026"
 EXAMPLES = Path(api.__file__).parent / "examples"
-EXPECTED_STEPS = [
-    {"id": "duration", "type": "wait", "wait": "duration", "params": {"days": 1}},
-    {"id": "branch", "type": "branch",
-     "condition": {"all": [{"not": {"condition": "course.passed", "params": {"course_key": PY101}}}]},
-     "yes": [{"id": "email-send", "type": "action", "action": "email.send",
-              "params": {"subject": "Halfway there, {{ learner.first_name }}",
-                         "body_html": "<p>Keep going in {{ course.display_name }}!</p>"}}],
-     "no": [{"id": "tag-add", "type": "action", "action": "tag.add", "params": {"tags": ["halfway"]}}]},
-]
-
-
-@pytest.fixture
-def course_team_login(page, live_server, django_user_model, monkeypatch):
-    """A PY101 course team member (not a superuser): the pickers offer PY101 and its learners only."""
-    services.create_course(PY101, units=[["intro"], ["problem:quiz"]])
-    services.create_course("course-v1:Other+X+2026")
-    ada = services.create_learner("ada", "ada@example.com", first_name="Ada")
-    services.enroll(ada, PY101)
-    user = django_user_model.objects.create_user("teacher", "teacher@example.com", "correct-horse", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="lms_automations"))
-    monkeypatch.setattr(SandboxHost, "staff_course_keys", lambda self, who: None if who.is_superuser else {PY101})
-
-    def _login():
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "teacher")
-        page.fill("#id_password", "correct-horse")
-        page.click("input[type=submit]")
-        page.wait_for_selector("#site-name")
-
-    return _login
-
-
-def field(page, name, tag="input"):
-    return page.locator(f'#lb-panel .lb-row[data-field="{name}"] {tag}').first
-
-
-def add_step(page, gap, kind):
-    gap.locator(".lb-add").click()
-    gap.get_by_role("menuitem", name=kind).click()
-
-
-def test_build_the_py101_automation_from_a_blank_page(page, live_server, course_team_login, screenshot):
-    course_team_login()
-    page.goto(f"{live_server.url}/admin/lms_automations/automation/add/")
-    page.wait_for_selector("#lb-name")
-    page.fill("#lb-name", "PY101 halfway nudge")
-    page.get_by_label("Demo PY101 2026 (course-v1:Demo+PY101+2026)").check()
-    assert "Other" not in page.inner_text("#lb-scope-courses"), "only the member's courses are offered"
-
-    # When a learner reaches 50 % of the course: the percentage is the trigger's own field.
-    page.click(".lb-add-trigger")
-    page.select_option("#lb-event", "progress.threshold_reached")
-    assert "percent" in page.inner_text("#lb-panel")
-    field(page, "percent").fill("50")
-    assert page.inner_text(".lb-trigger .lb-params") == "Percent: 50"
-
-    # Wait 1 day.
-    add_step(page, page.locator(".lb-main > .lb-steps > .lb-gap").first, "Wait")
-    page.select_option("#lb-kind", "duration")
-    field(page, "days|hours|minutes").fill("1")
-    field(page, "days|hours|minutes", "select").select_option("days")
-
-    # If they have not passed: a yes / no branch, its children added before anything is saved.
-    add_step(page, page.locator(".lb-main > .lb-steps > .lb-gap").nth(1), "Yes / no")
-    page.click("#lb-panel .lb-conditions >> text=+ Condition")
-    page.locator("#lb-panel .lb-leaf select").first.select_option("course.passed")
-    field(page, "course_key", "select").select_option(PY101)
-    page.locator("#lb-panel .lb-not input").check()
-
-    add_step(page, page.locator(".lb-yes .lb-gap").first, "Action")
-    page.select_option("#lb-kind", "email.send")
-    field(page, "subject").fill("Halfway there, ")
-    page.click("#lb-panel .lb-var >> text=learner.first_name")
-    field(page, "body_html", "textarea").fill("<p>Keep going in {{ course.display_name }}!</p>")
-
-    # The preview for a learner, rendered on the server.
-    page.fill("#lb-panel input[type=search]", "ada")
-    page.locator("#lb-panel").get_by_role("button", name="Find", exact=True).click()
-    page.wait_for_selector("#lb-preview-learner option[value]:not([value=''])", state="attached")
-    page.select_option("#lb-preview-learner", label="Ada · ada <ada@example.com>")
-    page.click("#lb-preview-button")
-    page.wait_for_selector(".lb-preview-subject")
-    assert page.inner_text(".lb-preview-subject") == "Subject: Halfway there, Ada"
-    assert "Keep going in Demo PY101 2026!" in page.frame_locator(".lb-preview-html").locator("body").inner_text()
-    assert mail.outbox == [] and not Automation.objects.exists(), "the preview sends and saves nothing"
-    page.click("#lb-send-test")
-    page.wait_for_selector(".lb-ok")
-    assert page.inner_text(".lb-ok") == "Test sent to teacher@example.com."
-    assert [(message.to, message.subject) for message in mail.outbox] == [
-        (["teacher@example.com"], "[TEST for ada] Halfway there, Ada")]
-    page.locator(".lb-preview").scroll_into_view_if_needed()
-    screenshot("builder-email-preview")
-
-    add_step(page, page.locator(".lb-no .lb-gap").first, "Action")
-    page.select_option("#lb-kind", "tag.add")
-    field(page, "tags").fill("halfway")
-    field(page, "tags").press("Enter")
-    screenshot("builder-flow-before-save")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "no horizontal scrolling at 1280 px"
-
-    page.click("#lb-save")
-    page.wait_for_url("**/change/")
-    page.wait_for_selector('.lb-card[data-key="duration"]')  # loaded: the live server's requests are over
-    automation = Automation.objects.get(name="PY101 halfway nudge")
-    document = api.export_automation(automation)
-    assert document["scope"]["courses"] == [PY101]
-    assert document["triggers"] == [{"event": "progress.threshold_reached", "params": {"percent": 50}, "filter": None}]
-    assert document["steps"] == EXPECTED_STEPS
-
-    # An error shows on the step it concerns, and nothing is saved.
-    page.click('.lb-card[data-key="duration"]')
-    field(page, "days|hours|minutes").fill("0")
-    page.click("#lb-save")
-    page.wait_for_selector(".lb-card-error")
-    assert "between 5 minutes and 365 days" in page.inner_text('.lb-card[data-key="duration"]')
-    assert "Step “duration”" in page.inner_text("#lb-errors")
-    assert "between 5 minutes and 365 days" in page.inner_text('#lb-panel .lb-row[data-field="days|hours|minutes"]')
-    assert api.export_automation(automation)["steps"] == EXPECTED_STEPS
-    screenshot("builder-error-on-step")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-
-    # Fixed, saved and activated.
-    field(page, "days|hours|minutes").fill("1")
-    page.click("#lb-activate")
-    page.wait_for_selector("#lb-live.lb-live-ok >> text=Saved (active).")
-    assert not page.locator(".lb-card-error").count()
-    automation.refresh_from_db()
-    assert automation.status == Automation.STATUS.active
 
 
 def test_the_flow_shows_who_is_where(page, live_server, admin_login, screenshot):

@@ -1,10 +1,10 @@
 """The builder's "Try with a learner" in a real browser: the PY101 automation tried with Ada — the
 trigger and its values, the path through the branch, the e-mail rendered, the wait's due time —
-then an unsaved edit tried again; nothing written, nothing sent. Screenshot: docs/screenshots/dry-run.png."""
+then an unsaved edit tried again; nothing written, nothing sent. Screenshot: var/screenshots/builder-dry-run.png
+(the README's is test_py101_proof.py's)."""
 import copy
 import datetime
 import zoneinfo
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -16,11 +16,11 @@ from lms_automations import api
 from lms_automations.models import Event
 from sandbox.lms.models import UserProfile
 
-from .test_builder import EXPECTED_STEPS, PY101, course_team_login  # noqa: F401  (the fixture)
+from .conftest import PY101
+from .test_py101_proof import EXPECTED_STEPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dry-run.png"
 DOCUMENT = {
     "format": "lms-automations/v1", "name": "PY101 halfway nudge", "status": "active",
     "scope": {"courses": [PY101], "orgs": []}, "entry": {"policy": "once", "period": None},
@@ -35,7 +35,7 @@ def row_counts():
             for app in ("lms_automations", "sandbox_lms", "auth") for model in apps.get_app_config(app).get_models()}
 
 
-def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, course_team_login):  # noqa: F811
+def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, course_team_login, screenshot):
     course_team_login()
     automation = api.import_automation(copy.deepcopy(DOCUMENT))
     ada = get_user_model().objects.get(username="ada")
@@ -64,9 +64,8 @@ def test_try_the_automation_with_a_learner_from_the_builder(page, live_server, c
     assert "Keep going in Demo PY101 2026!" in page.frame_locator("#lb-dry-result .lb-preview-html").locator(
         "body").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 1250})
-    page.screenshot(path=str(DOCS_SCREENSHOT))
+    screenshot("builder-dry-run")  # the README's dry-run.png comes from test_py101_proof.py
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # An unsaved edit is tried as it stands: a 3-day wait moves the due time.

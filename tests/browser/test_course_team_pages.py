@@ -29,6 +29,7 @@ def test_from_a_template_to_a_learners_run(page, live_server, admin_login, scree
     page.click("#lmsauto-template-form input[type=submit]")
     page.wait_for_selector("ul.messagelist")
     assert "created as a draft for " + PY101 in page.inner_text("ul.messagelist")
+    page.wait_for_selector("#lb-flow .lb-card")  # the builder has loaded: its requests are over
     automation = Automation.objects.get()
     assert automation.status == Automation.STATUS.draft and automation.scope_courses == [PY101]
     page.goto(f"{live_server.url}/admin/lms_automations/automation/")

@@ -15,6 +15,7 @@ from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from lms_automations import api
 from lms_automations.models import Automation, CustomEventType, Event, ExitCondition, Step, Trigger
 from tests.property_budget import examples
 
@@ -51,6 +52,7 @@ def test_the_schema_describes_the_plugins_endpoints_and_their_bodies(api_client,
     schema = served_schema(api_client, admin_user)
     assert sorted(schema["paths"]) == ["/api/automations/v1/automations/",
                                        "/api/automations/v1/automations/dry-run",
+                                       "/api/automations/v1/automations/{id}/",
                                        "/api/automations/v1/automations/{id}/dry-run",
                                        "/api/automations/v1/automations/{id}/export",
                                        "/api/automations/v1/event-types/",
@@ -154,6 +156,28 @@ def test_an_import_answer_matches_the_schema(api_client, admin_user):
     case_kwargs = list_case.as_transport_kwargs(base_url="http://testserver")
     list_case.validate_response(_as_response(list_case, listed, case_kwargs),
                                 checks=[status_code_conformance, response_schema_conformance])
+
+
+def test_update_answers_match_the_schema(api_client, admin_user):
+    """A known-good update, a refused one and a 404, so their conformance is checked even if fuzzing
+    never finds the automation's id."""
+    schema = served_schema(api_client, admin_user)
+    document = {"format": "lms-automations/v1", "name": "n", "status": "active",
+                "triggers": [{"event": "enrollment.created"}],
+                "steps": [{"id": "t", "type": "action", "action": "tag.add", "params": {"tags": ["x"]}}]}
+    automation = api.import_automation(document)
+    operation = _fuzzed_operations(schema)["/api/automations/v1/automations/{id}/"]["PUT"]
+    statuses = []
+    for automation_id, body in ((automation.pk, {**document, "name": "renamed"}),
+                                (automation.pk, {**document, "triggers": []}), (automation.pk + 1, document)):
+        case = operation.Case(path_parameters={"id": automation_id}, body=body, media_type="application/json")
+        kwargs, answer = _send(api_client, case)
+        statuses.append(answer.status_code)
+        case.validate_response(_as_response(case, answer, kwargs),
+                               checks=[status_code_conformance, response_schema_conformance])
+    assert statuses == [200, 400, 404]
+    automation.refresh_from_db()
+    assert automation.name == "renamed" and automation.status == Automation.STATUS.active
 
 
 def test_ingestion_answers_match_the_schema(api_client, admin_user, learner, webinar_type):

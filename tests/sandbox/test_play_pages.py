@@ -71,6 +71,24 @@ def test_going_quiet_moves_the_learners_activity_back(staff_client, course, ada,
     assert "Run the inactivity scan" in said[0]
 
 
+def test_letting_days_pass_resumes_only_this_learners_waits_due_by_then(staff_client, course, ada):
+    from lms_automations import api  # pylint: disable=import-outside-toplevel
+    from lms_automations.models import CustomEventType, LearnerTag, Run  # pylint: disable=import-outside-toplevel
+
+    CustomEventType.objects.get_or_create(slug="go", defaults={"label": "Go"})
+    automation = api.import_automation({
+        "format": "lms-automations/v1", "name": "Two days", "status": "active", "triggers": [{"event": "custom.go"}],
+        "steps": [{"id": "wait", "type": "wait", "wait": "duration", "params": {"days": 2}},
+                  {"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["later"]}}]})
+    grace = services.create_learner("grace", "grace@example.com", first_name="Grace")
+    api.start_learners(automation, [ada, grace])
+    assert _play(staff_client, ada, "wake", ahead=1) == ["1 day passed for Ada Lovelace: 0 runs resumed."]
+    assert not LearnerTag.objects.exists(), "a day is not enough for a two-day wait"
+    assert _play(staff_client, ada, "wake", ahead=2) == ["2 days passed for Ada Lovelace: 1 run resumed."]
+    assert list(LearnerTag.objects.values_list("user__username", "tag")) == [("ada", "later")]
+    assert Run.objects.get(user=grace).current_step_id == "wait", "other learners' waits are left alone"
+
+
 def test_a_learner_without_activity_goes_quiet_from_n_days_ago(course, ada):
     day = services.move_activity_back(ada, COURSE, 10)
     assert list(UserActivity.objects.filter(user=ada).values_list("date", flat=True)) == [day]

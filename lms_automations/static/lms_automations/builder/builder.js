@@ -15,7 +15,7 @@ var _ = gettext;
 
 var S = {
   doc: null, automationId: null, counts: {}, readonly: false, errors: [], selected: null, dirty: false,
-  catalogue: null, courses: [], names: {}, outlines: {}, urls: {}, advanced: false,
+  catalogue: null, courses: [], names: {}, outlines: {}, urls: {}, advanced: false, labels: [], testLearners: [],
 };
 
 function el(tag, attrs) {
@@ -594,7 +594,10 @@ function describeCondition(tree) {
   if (params.op) {
     var op = (S.catalogue.ops.filter(function (item) { return item.key === params.op; })[0] || {}).label || params.op;
     var subject = params.path || params.field || "";
-    return label + (subject ? " " + subject : "") + " " + op + (params.value !== undefined ? " " +
+    var said = tree.condition === "event.field" && subject ? interpolate(_("the event's %s"), [subject])
+      : tree.condition === "learner.field" && subject ? interpolate(_("the learner's %s"), [subject])
+        : label + (subject ? " " + subject : "");
+    return said + " " + op + (params.value !== undefined ? " " +
       JSON.stringify(params.value) : "");
   }
   return label;
@@ -965,6 +968,7 @@ function settingsPanel() {
       el("span", {class: "lb-label", id: "lb-scope-label", text: _("Courses it is for")}), scopeBox,
       el("p", {class: "lb-help", text: _("Only courses where you are on the course team are offered.")}),
       errorList(fieldErrors(errors, "scope"))),
+    labelsRow(fieldErrors(errors, "labels")),
     labelled(_("Status"), select("lb-status", [["draft", _("draft")], ["testing", _("testing (test learners only)")],
       ["active", _("active")], ["inactive", _("inactive")]], doc.status, function (value) {
       doc.status = value; touched();
@@ -978,6 +982,7 @@ function settingsPanel() {
       ["skip_if_active", _("unless already in the flow")], ["restart", _("again, restarting the flow")]],
     entry_.policy, function (value) { entry_.policy = value; if (value !== "once_per") { entry_.period = null; } changed(); })),
     period,
+    testLearnersBox(fieldErrors(errors, "test_learners")),
     advanced(doc, function (parsed) { S.doc = parsed; normalise(); })];
 }
 
@@ -1109,6 +1114,70 @@ function normalise() {
   doc.entry = doc.entry || {policy: "each_time", period: null};
 }
 
+// --- 45-settings.js
+// What the settings panel edits beside the v1 document: labels (grouping in the list) and test
+// learners (who the automation runs for in testing mode; their mail goes to whoever added them).
+// Both are sent with the document when it is saved (builder_settings.py).
+function labelsRow(errors) {
+  return el("div", {class: "lb-row" + (errors.length ? " lb-has-error" : "")},
+    el("label", {for: "lb-labels", text: _("Labels")}),
+    chips("lb-labels", S.labels, {suggest: "label"}, function (picked) { S.labels = picked; touched(); }),
+    el("p", {class: "lb-help", text: _("Group automations in the list, e.g. onboarding, PY101. Not part of the " +
+      "exported document.")}), errorList(errors));
+}
+
+function testLearnersBox(errors) {
+  var searchId = nextId("tq");
+  var search = el("input", {id: searchId, type: "search", placeholder: _("username, name or e-mail"),
+    onkeydown: function (event) { if (event.key === "Enter") { event.preventDefault(); find(); } }});
+  var found = el("select", {id: "lb-test-learner-found", "aria-label": _("Learner to add")},
+    el("option", {value: "", text: _("— find a learner first —")}));
+  function find() {
+    var courses = (S.doc.scope.courses || []).join(",");
+    getJSON(S.urls.learners + "?q=" + encodeURIComponent(search.value) + "&courses=" + encodeURIComponent(courses))
+      .then(function (answer) {
+        found.textContent = "";
+        var learners = answer.body.learners || [];
+        if (!learners.length) { found.appendChild(el("option", {value: "", text: _("no learner found")})); }
+        learners.forEach(function (item) {
+          found.appendChild(el("option", {value: String(item.id), text: learnerLabel(item)}));
+        });
+      });
+  }
+  function add() {
+    var id = Number(found.value);
+    if (!id || S.testLearners.some(function (item) { return item.id === id; })) { return; }
+    var label = found.options[found.selectedIndex].text;
+    S.testLearners.push({id: id, label: label, redirect_to: _("you")});
+    touched();
+    renderPanel();
+    announce(interpolate(_("%s added as a test learner (not saved yet)."), [label]));
+  }
+  var list = S.testLearners.length ? el("ul", {class: "lb-testers", id: "lb-test-learners"},
+    S.testLearners.map(function (item, index) {
+      return el("li", {}, el("span", {text: item.label}),
+        el("span", {class: "lb-hint", text: " → " + interpolate(_("mail to %s"), [item.redirect_to || _("nobody")])}),
+        el("button", {type: "button", class: "lb-chip-x", "aria-label": interpolate(_("Remove %s"), [item.label]),
+          text: "×", onclick: function () { S.testLearners.splice(index, 1); touched(); renderPanel(); }}));
+    })) : el("p", {class: "lb-hint", id: "lb-test-learners", text: _("No test learner yet.")});
+  return el("div", {class: "lb-row lb-test-box" + (errors.length ? " lb-has-error" : ""), role: "group",
+    "aria-labelledby": "lb-test-label"},
+    el("span", {class: "lb-label", id: "lb-test-label", text: _("Test learners")}),
+    el("p", {class: "lb-help", text: _("In testing status the automation runs only for them, and every message " +
+      "they would get goes to the staff member who added them.")}),
+    list,
+    el("div", {class: "lb-inline"}, el("label", {for: searchId, class: "lb-sr", text: _("Find a test learner")}),
+      search, el("button", {type: "button", class: "lb-small", text: _("Find"), onclick: find})),
+    el("div", {class: "lb-inline"}, found,
+      el("button", {type: "button", class: "lb-small", id: "lb-test-learner-add", text: _("Add as test learner"),
+        onclick: add})),
+    errorList(errors));
+}
+
+function learnerLabel(item) {
+  return (item.name ? item.name + " · " : "") + item.username + " <" + item.email + ">";
+}
+
 // --- 50-email.js
 // E-mail authoring: the template variables (listed, inserted where the cursor is), a preview
 // rendered on the server for a chosen learner (no side effect), and "send a test to me".
@@ -1168,8 +1237,7 @@ function emailPreview(step) {
         var found = answer.body.learners || [];
         if (!found.length) { learner.appendChild(el("option", {value: "", text: _("no learner found")})); }
         found.forEach(function (item) {
-          learner.appendChild(el("option", {value: String(item.id),
-            text: (item.name ? item.name + " · " : "") + item.username + " <" + item.email + ">"}));
+          learner.appendChild(el("option", {value: String(item.id), text: learnerLabel(item)}));
         });
       });
   }
@@ -1460,7 +1528,8 @@ function save(status, moveLearnersOn) {
   button.disabled = true;
   announce(_("Saving…"));
   return postJSON(S.urls.save, {automation_id: S.automationId, document: document_,
-    move_learners_on: Boolean(moveLearnersOn)}).then(function (answer) {
+    move_learners_on: Boolean(moveLearnersOn), labels: S.labels,
+    test_learners: S.testLearners.map(function (item) { return item.id; })}).then(function (answer) {
     button.disabled = false;
     var body = answer.body || {};
     if (answer.status === 409 && body.confirm) {
@@ -1468,7 +1537,7 @@ function save(status, moveLearnersOn) {
         return interpolate(_("%(count)s at %(step_id)s, who will go on to %(next)s"),
           {count: item.count, step_id: item.step_id, next: item.next || _("the end of the flow")}, true);
       });
-      if (window.confirm(_("Learners are at steps you deleted: ") + lines.join("; ") + ". " + _("Save anyway?"))) {
+      if (window.confirm(interpolate(_("Learners are at steps you deleted: %s. Save anyway?"), [lines.join("; ")]))) {
         return save(status, true);
       }
       announce(_("Not saved."), true);
@@ -1489,6 +1558,8 @@ function save(status, moveLearnersOn) {
     S.automationId = body.id;
     S.doc = body.document;
     S.counts = body.counts || {};
+    S.labels = body.labels || [];
+    S.testLearners = body.test_learners || [];
     render();
     announce(interpolate(_("Saved (%s)."), [body.status]));
     if (created) { window.location.assign(body.url); }
@@ -1505,6 +1576,9 @@ function toolbar() {
   }
   return el("div", {class: "lb-toolbar", role: "toolbar", "aria-label": _("Builder")},
     el("button", {type: "button", id: "lb-save", class: "default", text: _("Save"), onclick: function () { save(); }}),
+    S.doc.status === "testing" ? null : el("button", {type: "button", id: "lb-test", text: _("Save and test"),
+      title: _("Testing status: it runs only for the test learners (Automation settings)"),
+      onclick: function () { save("testing"); }}),
     S.doc.status === "active" ? null : el("button", {type: "button", id: "lb-activate", text: _("Save and activate"),
       onclick: function () { save("active"); }}),
     dryRunButton(),
@@ -1520,6 +1594,8 @@ function start() {
   S.readonly = data.readonly;
   S.errors = data.errors || [];
   S.urls = data.urls;
+  S.labels = data.labels || [];
+  S.testLearners = data.test_learners || [];
   normalise();
   Promise.all([getJSON(S.urls.catalogue), getJSON(S.urls.courses)]).then(function (answers) {
     S.catalogue = answers[0].body;
