@@ -3,11 +3,12 @@
     record_event("enrollment.created", user_id=7, payload={...}, occurred_at=now,
                  source=Event.SOURCE.openedx_events, idempotency_key="oev:<metadata id>")
 
-Receivers call this inside the host's request or task transaction. It does one insert (in a
-savepoint, so a failure cannot poison the host's transaction). The keys of the events a
-transaction recorded are collected, and once the host commits they are handed over together: one
-Celery publish per host commit, not per event, and a publish that cannot reach the broker fails at
-once (no retries) — the tick's outbox relay delivers later. Nothing here raises into the caller.
+Receivers call this inside the host's request or task transaction. It does one insert, one round
+trip (``insert_event``: on PostgreSQL its savepoint travels with it, so a failure cannot poison the
+host's transaction). The keys of the events a transaction recorded are collected, and once the host
+commits they are queued for the process's publisher thread (``publishing.publish_keys_soon``): no
+broker I/O in the request, one message for the commits made meanwhile; a publish that cannot reach
+the broker fails at once and the tick's outbox relay delivers later. Nothing here raises into the caller.
 
 An event type nothing listens to (no trigger, exit condition or event wait; ``connect_engine``)
 is recorded as history already marked dispatched: it costs no hand-off and no dispatch task.
