@@ -13,6 +13,7 @@ again, and an unpublished resume is a lease that runs out, after which the tick 
 Each thread keeps one broker connection of its own (the host's producer pool keeps the host's
 timeouts and retries, which its own tasks may want).
 """
+import atexit
 import logging
 import os
 import threading
@@ -115,3 +116,102 @@ def _drop(connection):
         connection.collect()
     except Exception:  # pylint: disable=broad-except
         log.debug("lms_automations: closing a failed broker connection failed", exc_info=True)
+
+
+# --- publishing after the host's request has moved on ---------------------------------------------
+
+
+class Coalescer:
+    """Keys handed over at host commits, published by a thread of this process, many commits a message.
+
+    A publish costs the request ~1.5 ms of Python and a broker round trip; here the commit only
+    appends its keys (microseconds) and wakes the thread, which takes everything queued since its
+    last publish and sends it as one message per ``(task, queue)`` (at most ``chunk`` keys each):
+    one publish per host commit at most, fewer when commits come faster than publishes. Nothing is
+    lost if the process dies with keys queued: their events are undispatched rows, which the tick's
+    outbox relay hands over later. Where threads never run (uWSGI without ``enable-threads``), keys
+    older than ``stale_seconds`` are published by the next hand-over itself.
+    """
+
+    def __init__(self, send=None, *, chunk=1000, limit=20000, stale_seconds=2.0, start_thread=True):
+        send = send or _send_keys
+        self.send, self.chunk, self.limit, self.stale_seconds = send, chunk, limit, stale_seconds
+        self.start_thread = start_thread
+        self._reset_after_fork()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._reset_after_fork)
+
+    def _reset_after_fork(self):
+        # A forked child has no copy of the thread, and a lock it may have held stays held.
+        self.lock, self.wakeup = threading.Lock(), threading.Event()
+        self.pending, self.count, self.since, self.thread = {}, 0, None, None
+
+    def submit(self, task, keys, queue):
+        """Queue ``keys`` for one publish of ``task`` to ``queue`` soon; never blocks on the broker."""
+        with self.lock:
+            if self.count + len(keys) > self.limit:
+                log.warning("lms_automations: %d keys waiting to be published; the relay delivers these %d",
+                            self.count, len(keys))
+                return
+            self.pending.setdefault((task, queue), []).extend(keys)
+            self.count += len(keys)
+            now = _clock()
+            stale = self.since is not None and now - self.since > self.stale_seconds
+            self.since = self.since if self.since is not None else now
+            started = self._ensure_thread()
+        if stale or not started:
+            self.drain()
+        else:
+            self.wakeup.set()
+
+    def _ensure_thread(self):
+        """Whether a thread will publish (``start_thread=False``: whoever calls ``drain``, e.g. a test)."""
+        if not self.start_thread:
+            return True
+        if self.thread is None or not self.thread.is_alive():
+            try:
+                self.thread = threading.Thread(target=self._run, name="lms_automations-publisher", daemon=True)
+                self.thread.start()
+            except RuntimeError:  # the interpreter is shutting down
+                self.thread = None
+                return False
+        return True
+
+    def drain(self):
+        """Publish everything queued (in the thread; or by the caller when the thread cannot)."""
+        with self.lock:
+            taken, self.pending, self.count, self.since = self.pending, {}, 0, None
+        for (task, queue), keys in taken.items():
+            for start in range(0, len(keys), self.chunk):
+                try:
+                    self.send(task, keys[start:start + self.chunk], queue)
+                except Exception:  # pylint: disable=broad-except
+                    log.exception("lms_automations: could not publish %d key(s); the tick's relay delivers them",
+                                  len(keys))
+
+    def _run(self):
+        while True:
+            self.wakeup.wait()
+            self.wakeup.clear()
+            self.drain()
+
+
+def _send_keys(task, keys, queue):
+    publish(task, [keys], queue=queue)
+
+
+_coalescer = Coalescer(_send_keys)
+atexit.register(_coalescer.drain)  # a clean shutdown publishes what is queued (the relay covers the rest)
+
+
+def publish_keys_soon(task, keys, *, queue):
+    """``task`` with one argument, a list of keys, for these keys and those of other commits of this
+    process queued meanwhile. In eager mode (tests, the demo) or with ``PUBLISH_IN_BACKGROUND`` off,
+    published here and now, as ``publish`` does."""
+    from celery import current_app  # pylint: disable=import-outside-toplevel
+
+    app = current_app if isinstance(task, str) else task.app
+    if app.conf.task_always_eager or not get_setting("PUBLISH_IN_BACKGROUND"):
+        publish(task, [list(keys)], queue=queue)
+        return
+    _coalescer.submit(task, list(keys), queue)

@@ -5,10 +5,10 @@ completes the step, so each happens exactly once (SPEC §5.14). Events fire on r
 adding a tag the learner has fires nothing — as the event catalogue promises.
 """
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 
 from ..catalogue import Action
 from ..conditions.learner import PROFILE_FIELDS
+from ..engine.bulk import insert_unless_present
 from ..engine.errors import PermanentError
 from ..happened.thresholds import thresholds_for
 from ..models import LearnerField, LearnerList, LearnerTag, ListMembership, PointsEntry
@@ -66,8 +66,7 @@ class TagAdd(LocalAction):
     def execute(self, params, context):
         added = []
         for tag in _rendered_tags(params):
-            _, created = LearnerTag.objects.get_or_create(user_id=context.user_id, tag=tag)
-            if created:
+            if insert_unless_present(LearnerTag(user_id=context.user_id, tag=tag)):
                 added.append(tag)
                 emit_plugin_event(context, "tag.added", {"tag": tag}, tag)
         return {"added": added}
@@ -153,10 +152,7 @@ class ListAdd(LocalAction):
     def execute(self, params, context):
         slug = params["list"]
         learner_list, _ = LearnerList.objects.get_or_create(slug=slug, defaults={"name": slug})
-        try:
-            with transaction.atomic():
-                ListMembership.objects.create(learner_list=learner_list, user_id=context.user_id)
-        except IntegrityError:
+        if not insert_unless_present(ListMembership(learner_list=learner_list, user_id=context.user_id)):
             return {"joined": False}
         emit_plugin_event(context, "list.joined", {"list": slug}, slug)
         return {"joined": True}

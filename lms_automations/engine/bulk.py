@@ -46,3 +46,25 @@ def update_rows(model, objects, fields):
                f"WHERE {pk_column} IN ({', '.join(['%s'] * len(chunk))})")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+
+
+def insert_unless_present(instance):
+    """INSERT ``instance`` unless a unique constraint says it exists; True if this call wrote it.
+
+    One statement (``ON CONFLICT DO NOTHING`` / ``INSERT IGNORE`` / ``INSERT OR IGNORE``) where
+    ``get_or_create`` costs four (SELECT, SAVEPOINT, INSERT, RELEASE); the row count tells whether
+    the row is new, so two workers adding the same row at once still fire one event between them.
+    The instance's primary key is not set. Any other database error propagates (inside an engine
+    round: the round is done again with a savepoint around each action).
+    """
+    from django.db.models.constants import OnConflict  # pylint: disable=import-outside-toplevel
+    from django.db.models.sql import InsertQuery  # pylint: disable=import-outside-toplevel
+
+    model = type(instance)
+    connection = connections[router.db_for_write(model)]
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values([field for field in model._meta.concrete_fields if not field.primary_key], [instance])
+    ((sql, params),) = query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1

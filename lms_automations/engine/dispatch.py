@@ -61,11 +61,21 @@ def dispatch_events(keys=None, *, inline_execution=None, attempt=0):
     handled = dispatch_learners(user_ids, inline_execution=inline_execution, fill=inline_execution is None,
                                 skip_locked=True, skipped=skipped)
     if skipped and attempt < MAX_REQUEUES:
-        left = list(Event.objects.filter(idempotency_key__in=list(keys), user_id__in=skipped,
-                                         dispatched_at__isnull=True).values_list("idempotency_key", flat=True))
+        left = _not_taken(keys, skipped)
         if left:
             publish(left, countdown=2 ** attempt, attempt=attempt + 1)
     return handled
+
+
+def _not_taken(keys, user_ids):
+    """Of these learners' undispatched events, those no other worker's batch has taken (their rows are
+    locked by the batch that will mark them): only these need the message again. The worker holding
+    the learner also looks for such late events once it has committed (``dispatch_learners``); the
+    message put back is the safety net if it died meanwhile."""
+    with transaction.atomic():
+        return list(Event.objects.select_for_update(skip_locked=True).filter(
+            idempotency_key__in=list(keys), user_id__in=user_ids, dispatched_at__isnull=True).values_list(
+            "idempotency_key", flat=True))
 
 
 def dispatch_event(idempotency_key):
@@ -102,18 +112,23 @@ def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fil
     behind it, which then find their events dispatched and cost one read."""
     handled, ready = 0, []
     ordered = sorted(set(user_ids))
-    for start in range(0, len(ordered), LEARNERS_PER_BATCH):
-        chunk = ordered[start:start + LEARNERS_PER_BATCH]
-        try:
-            with transaction.atomic():
-                count, runs = _dispatch_batch(chunk, skip_locked=skip_locked,
-                                              fill=LEARNERS_PER_BATCH - len(chunk) if fill else 0, skipped=skipped)
-        except Exception:  # pylint: disable=broad-except
-            log.exception("lms_automations: a dispatch batch of %d learner(s) failed; retrying them one by one",
-                          len(chunk))
-            count, runs = _dispatch_isolated(chunk)
-        handled += count
-        ready.extend(runs)
+    follow_ups = 0
+    while ordered:
+        held = []
+        for start in range(0, len(ordered), LEARNERS_PER_BATCH):
+            chunk = ordered[start:start + LEARNERS_PER_BATCH]
+            try:
+                with transaction.atomic():
+                    count, runs = _dispatch_batch(chunk, skip_locked=skip_locked, held=held, skipped=skipped,
+                                                  fill=LEARNERS_PER_BATCH - len(chunk) if fill else 0)
+            except Exception:  # pylint: disable=broad-except
+                log.exception("lms_automations: a dispatch batch of %d learner(s) failed; retrying them one by one",
+                              len(chunk))
+                count, runs = _dispatch_isolated(chunk)
+            handled += count
+            ready.extend(runs)
+        ordered = _late_learners(held) if follow_ups < MAX_FOLLOW_UPS else []
+        follow_ups += 1
     if inline_execution == "sync":
         inline = [run.pk for run in ready if run.automation.execution == Automation.EXECUTION.sync]
         later = [run.pk for run in ready if run.automation.execution != Automation.EXECUTION.sync]
@@ -122,6 +137,19 @@ def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fil
             stepping.enqueue_resume(later, None)
         return handled
     return handled + _advance_then_dispatch_own_events([run.pk for run in ready], _round)
+
+
+#: How many times a worker dispatches again the learners it held whose events arrived meanwhile.
+MAX_FOLLOW_UPS = 3
+
+
+def _late_learners(held):
+    """After the commit: the learners this worker held who have events its batch did not see (their host
+    committed meanwhile, and the worker their message went to skipped them as held here) — one read."""
+    if not held:
+        return []
+    return sorted(set(Event.objects.filter(user_id__in=held, dispatched_at__isnull=True, dispatch_attempts=0)
+                      .values_list("user_id", flat=True)))
 
 
 def _advance_then_dispatch_own_events(run_ids, round_number):
@@ -187,8 +215,9 @@ def _lock_learners(user_ids, skip_locked):
                 .filter(user_id__in=user_ids).order_by("user_id").values_list("user_id", flat=True))
 
 
-def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, skipped=None):
-    """Inside a transaction: match these learners' pending events; returns ``(handled, runs to advance)``."""
+def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, skipped=None, held=None):
+    """Inside a transaction: match these learners' pending events; returns ``(handled, runs to advance)``.
+    ``held`` receives the learners locked (whose late events the caller looks for after the commit)."""
     locked = _lock_learners(user_ids, skip_locked)
     if skipped is not None and len(locked) < len(user_ids):
         skipped.extend(set(user_ids) - set(locked))
@@ -208,6 +237,8 @@ def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, ski
         locked = [user_id for user_id in locked if user_id not in retired]
     if not locked:
         return 0, []
+    if held is not None:
+        held.extend(locked)
     events = Event.objects.select_for_update().filter(user_id__in=locked, dispatched_at__isnull=True)
     if only_event is not None:
         events = events.filter(pk=only_event)
@@ -308,19 +339,23 @@ def hand_over(items):
             sync_users = set()
     keys = [key for key, _type, user_id in items if user_id not in sync_users]
     if keys:
-        publish(keys)
-    elif items and sync_users:
-        # The learners' other automations (async) still need a worker for their later steps: none here.
-        pass
+        # Queued for this process's publisher thread: the request does not wait for the broker, and
+        # the keys of commits made meanwhile go in the same message (ADR 0021).
+        publish(keys, soon=True)
 
 
-def publish(keys, *, countdown=None, attempt=0):
+def publish(keys, *, countdown=None, attempt=0, soon=False):
     """One message for the keys of one commit; it fails at once when the broker is down (no retry
-    loop in the host's request): the tick's outbox relay delivers later."""
+    loop in the host's request): the tick's outbox relay delivers later. ``soon``: queued for this
+    process's publisher thread, with the keys of other commits (``publishing.publish_keys_soon``)."""
     from ..publishing import publish as publish_once  # pylint: disable=import-outside-toplevel
+    from ..publishing import publish_keys_soon  # pylint: disable=import-outside-toplevel
     from ..tasks import dispatch_events as task  # pylint: disable=import-outside-toplevel
 
     keys = list(keys)
+    if soon:
+        publish_keys_soon(task, keys, queue=get_setting("CELERY_QUEUE"))
+        return
     options = {"countdown": countdown, "kwargs": {"attempt": attempt}} if attempt else {}
     try:
         # One attempt, short timeouts, a pause after a failure (ADR 0011): never holds the host.

@@ -28,6 +28,9 @@ DEFAULTS = {
     # nothing for PUBLISH_PAUSE_SECONDS, and the tick's relay delivers what was not published.
     "PUBLISH_TIMEOUT_SECONDS": 0.25,
     "PUBLISH_PAUSE_SECONDS": 30,
+    # The dispatch message of a host commit is published by a thread of the process, not in the
+    # request: the commit queues its keys (microseconds) and commits arriving meanwhile share a message.
+    "PUBLISH_IN_BACKGROUND": True,
     # Outgoing webhooks: private, loopback and link-local addresses are refused unless allowed here.
     "WEBHOOK_ALLOWED_HOSTS": [],
     "WEBHOOK_DENIED_HOSTS": [],

@@ -214,3 +214,38 @@ def test_a_broker_that_is_down_costs_the_host_nothing_and_the_relay_delivers(go,
 
     assert relay_undispatched_events(timezone.now() + datetime.timedelta(hours=1)) == 1
     assert Run.objects.filter(user=ada).exists()
+
+
+@time_machine.travel(T0, tick=False)
+def test_an_event_committed_while_its_learner_is_held_is_dispatched_by_the_holder_after_its_commit(go, monkeypatch):
+    # Another worker got this event's message while this one held the learner, and skipped it: the
+    # holder looks for such late events once its batch has committed, and dispatches them itself.
+    automation()
+    automation("later", event="custom.quiet")  # a second automation: the 60 s guard is per automation
+    ada, = learners(1)
+    record(ada, "first")
+    original, late = transitions.lock_states, []
+
+    def meanwhile(wave):
+        if not late:  # recorded after the batch read the learner's events
+            late.append(record(ada, "late", event_type="custom.quiet"))
+        return original(wave)
+
+    monkeypatch.setattr(transitions, "lock_states", meanwhile)
+    dispatch.dispatch_events(["first"])
+
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
+    assert sorted(Run.objects.values_list("event__idempotency_key", flat=True)) == ["first", "late"]
+
+
+def test_a_message_whose_learner_is_held_elsewhere_is_not_put_back_when_the_holder_has_its_event(go, monkeypatch):
+    automation()
+    ada, = learners(1)
+    record(ada, "held")
+    put_back = []
+    monkeypatch.setattr(dispatch, "publish", lambda keys, **options: put_back.append(keys))
+    monkeypatch.setattr(dispatch, "_not_taken", lambda keys, user_ids: [])  # the holder's batch locks the row
+    monkeypatch.setattr(dispatch, "_lock_learners", lambda user_ids, skip_locked: [])  # another worker holds Ada
+
+    assert dispatch.dispatch_events(["held"]) == 0
+    assert put_back == []

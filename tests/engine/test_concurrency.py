@@ -90,3 +90,33 @@ def test_four_ticks_at_once_claim_every_due_run_exactly_once(learner, monkeypatc
     in_parallel([lambda: tick.claim_due_runs(now) for _ in range(4)])
     assert sorted(claimed) == sorted(run.pk for run in runs)
     assert not RunWake.objects.filter(due_at__lte=now).exists()
+
+
+def test_only_events_no_other_batch_has_taken_are_put_back(learner):
+    # A worker that finds a learner held elsewhere puts back only the events the holder's batch has not
+    # locked (recorded after it read them); the others that batch marks itself.
+    from django.db import transaction
+
+    from lms_automations.engine import dispatch
+
+    record(learner, "in-their-batch")
+    record(learner, "late")
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic():
+                list(Event.objects.select_for_update().filter(idempotency_key="in-their-batch"))
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert held.wait(timeout=30)
+        assert dispatch._not_taken(["in-their-batch", "late"], [learner.pk]) == ["late"]
+    finally:
+        release.set()
+        thread.join(timeout=30)

@@ -28,9 +28,9 @@ def tasks(monkeypatch):
     handed = []
     original = dispatch.publish
 
-    def spy(keys):
+    def spy(keys, **options):
         handed.extend(Event.objects.get(idempotency_key=key).event_type for key in keys)
-        original(keys)
+        original(keys, **options)
 
     monkeypatch.setattr(dispatch, "publish", spy)
     return handed
