@@ -29,7 +29,7 @@ from .batch import Batch
 from .conditions import evaluate_tree
 from .context import StepContext
 from .errors import EndRun, StepError, TransientError
-from .secret_params import revealed_step_params
+from .secret_params import masked_params, revealed_step_params
 from .trigger_index import definitions
 
 log = logging.getLogger(__name__)
@@ -360,7 +360,7 @@ def _run_action(batch, run, step, context, executions, careful=True, deferred=No
         batch.new_executions.append(execution)
     elif execution.pk is not None:
         batch.dirty_executions[execution.pk] = execution
-    detail = {"params": _loggable(params)}
+    detail = {"params": _loggable(step, params)}
     if execution.status == ActionExecution.STATUS.succeeded:
         result = execution.result
     elif not action_class.external and deferred is not None and action_class.execute_many is not None:
@@ -405,7 +405,7 @@ def _run_deferred(batch, deferred):
         for item, result in zip(items, results, strict=True):
             _record_success(batch, item.execution, result or {})
             _move_on(batch, item.run, item.step, item.step.next_id, RunLog.KIND.action, f"{item.step.kind} done",
-                     {"params": _loggable(item.params), "result": item.execution.result})
+                     {"params": _loggable(item.step, item.params), "result": item.execution.result})
 
 
 def _perform(call):
@@ -429,7 +429,7 @@ def _record_call(batch, run, call):
         return False
     _record_success(batch, call.execution, call.result)
     _move_on(batch, run, call.step, call.step.next_id, RunLog.KIND.action, f"{call.step.kind} done",
-             {"params": _loggable(call.params), "result": call.execution.result,
+             {"params": _loggable(call.step, call.params), "result": call.execution.result,
               "idempotency_key": call.execution.idempotency_key})
     return True
 
@@ -451,8 +451,11 @@ def _record_success(batch, execution, result):
         batch.dirty_executions[execution.pk] = execution
 
 
-def _loggable(params):
-    return {key: value for key, value in params.items() if key not in ("secret", "headers")}
+def _loggable(step, params):
+    """The params as the timeline shows them: every secret param the action declares
+    (``secret_params``) and every credential header (``secret_header_params``) masked, as exports
+    and the admin show them — the params here are decrypted, and the timeline is staff-visible."""
+    return masked_params("action", step.kind, params)
 
 
 # --- branches ------------------------------------------------------------------------------------
