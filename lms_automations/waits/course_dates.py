@@ -8,7 +8,6 @@ losing access. (``course.days_left`` counts to the same moment.)
 Course dates are instants, so the offset is an exact duration (``-P3D`` is 72 hours before) and the
 wait has no time zone of its own.
 """
-import datetime
 
 from ..catalogue import Wait, object_schema
 from ..engine.errors import EndRun, PermanentError
