@@ -43,6 +43,8 @@ WAKE_FLOW = {
               {"id": "wait2", "type": "wait", "wait": "duration", "params": {"days": 1}}],
 }
 QUEUE = "edx.lms.core.default"
+#: The figures ``--parts`` chooses from: in-process dispatch, host cost, dispatch through Celery, wake-ups.
+PARTS = ("dispatch", "host", "celery", "wakes")
 
 
 def row(name, size, value, unit, baseline_name=None, baseline_value=None, statements=None, commits=None):
@@ -183,12 +185,12 @@ class Workers:
         self.process.wait(timeout=30)
 
 
-def _wait_for(check, target, timeout=900):
+def _wait_for(check, target, timeout=900, interval=0.05):
     started = time.perf_counter()
     while check() < target:
         if time.perf_counter() - started > timeout:
             raise TimeoutError(f"{check()} of {target} after {timeout} s")
-        time.sleep(0.05)
+        time.sleep(interval)
     return time.perf_counter()
 
 
@@ -255,21 +257,34 @@ def celery_latency(rate, count):
 
 
 def _waiting_runs(waiting, due):
+    """``waiting`` runs at ``wait1`` (one statement, as ``bulk_support`` seeds), the ``due`` lowest
+    ids due a minute ago, the rest in a day; the planner's statistics refreshed, as a live site has them."""
+    from bulk_support import analyze, numbers
+    from django.db import connection
     from django.utils import timezone
 
     from lms_automations import api
     from lms_automations.models import Run, RunWake
 
     automation = api.import_automation(WAKE_FLOW)
-    users = _learners(min(waiting, 10000))
+    users = sorted(user.pk for user in _learners(min(waiting, 10000)))
+    assert users[-1] - users[0] + 1 == len(users), "the benchmark's learners need consecutive ids"
     now = timezone.now()
     past, future = now - datetime.timedelta(minutes=1), now + datetime.timedelta(days=1)
-    for start in range(0, waiting, 5000):
-        runs = Run.objects.bulk_create([
-            Run(automation=automation, user_id=users[i % len(users)].pk, status="pending", current_step_id="wait1",
-                visit=1, started_at=now, context={}) for i in range(start, min(start + 5000, waiting))])
-        RunWake.objects.bulk_create([RunWake(run_id=run.pk, due_at=past if start + n < due else future,
-                                             reason="wait") for n, run in enumerate(runs)])
+    quote = connection.ops.quote_name
+    stamp = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Run._meta.db_table)} (created, modified, automation_id, user_id, status, "
+            "current_step_id, context, is_test, visit, attempts, awaited_event_type, started_at, error) "
+            f"SELECT %s, %s, %s, {users[0]} + n.i %% {len(users)}, 'pending', 'wait1', '{{}}', FALSE, 1, 0, '', %s, '' "
+            f"FROM {numbers(waiting)}", [stamp(now), stamp(now), automation.pk, stamp(now)])
+        cursor.execute(f"INSERT INTO {quote(RunWake._meta.db_table)} (run_id, due_at, reason) "
+                       f"SELECT id, %s, 'wait' FROM {quote(Run._meta.db_table)} WHERE automation_id = %s",
+                       [stamp(future), automation.pk])
+    last_due = RunWake.objects.order_by("run_id").values_list("run_id", flat=True)[due - 1]
+    RunWake.objects.filter(run_id__lte=last_due).update(due_at=past)
+    analyze(Run, RunWake)
 
 
 def claim_cost(limit=500):
@@ -290,12 +305,14 @@ def claim_cost(limit=500):
 
 
 def wake_ups(waiting, due, workers):
+    """Runs/s resuming ``due`` of ``waiting``; the first lease batch's ms; statements and commits per
+    run (in one process); and the tick's lease batches: first, last and slowest ms, total seconds."""
     from bench_env import StatementCounter
     from django.db import connection
     from django.utils import timezone
 
     from lms_automations.api import process_due
-    from lms_automations.engine.tick import claim_due_runs
+    from lms_automations.engine import tick
     from lms_automations.models import Run, RunWake
 
     _reset()
@@ -305,57 +322,95 @@ def wake_ups(waiting, due, workers):
     RunWake.objects.filter(reason="wait", due_at__gt=timezone.now(),
                            due_at__lt=timezone.now() + datetime.timedelta(hours=1)).update(
         due_at=timezone.now() - datetime.timedelta(minutes=1))
+    woken = Run.objects.filter(automation__name="wakes", status="pending", current_step_id="wait2")  # an index
+    leases, original = [], tick._lease_and_enqueue
+
+    def timed_lease(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            leases.append((time.perf_counter() - began) * 1000)
+
     started = time.perf_counter()
     counted = None
     if workers:
-        claim_due_runs(timezone.now())
-        finished = _wait_for(Run.objects.filter(current_step_id="wait2").count, due)
+        tick._lease_and_enqueue = timed_lease
+        try:
+            tick.claim_due_runs(timezone.now())
+        finally:
+            tick._lease_and_enqueue = original
+        tick_seconds = time.perf_counter() - started
+        finished = _wait_for(woken.count, due, interval=0.1)
     else:
         with StatementCounter(connection) as counted:
             process_due()
         finished = time.perf_counter()
+        tick_seconds = None
     rate = due / (finished - started)
-    return rate, claim_ms, (counted.statements / due if counted else None), (counted.commits / due if counted else None)
+    return {"rate": rate, "claim_ms": claim_ms, "statements": counted.statements / due if counted else None,
+            "commits": counted.commits / due if counted else None, "tick_seconds": tick_seconds,
+            "leases": leases}
 
 
 def results(options):
+    parts = set(getattr(options, "parts", None) or PARTS)
     rows = []
     insert_rate = bulk_insert_rate()
     rows.append(row("database bulk insert (baseline)", 20000, insert_rate, "rows/s"))
-    for size in options.events:
-        rate, statements, commits = in_process_dispatch(size)
-        rows.append(row("events → first action, 1 process", size, rate, "events/s", "bulk insert", insert_rate,
-                        statements, commits))
-    import refusal_cost  # statements per event with and without refusals (issue 10)
+    if "dispatch" in parts:
+        for size in options.events:
+            rate, statements, commits = in_process_dispatch(size)
+            rows.append(row("events → first action, 1 process", size, rate, "events/s", "bulk insert", insert_rate,
+                            statements, commits))
+        import refusal_cost  # statements per event with and without refusals (issue 10)
 
-    rows.extend(refusal_cost.results(options))
-    with_plugin, without = host_cost()
-    rows.append(row("host transaction with one recorded event", 300, with_plugin, "ms (median)",
-                    "the same without the plugin", without))
-    if options.broker:
+        rows.extend(refusal_cost.results(options))
+    if "host" in parts:
+        with_plugin, without = host_cost()
+        rows.append(row("host transaction with one recorded event", 300, with_plugin, "ms (median)",
+                        "the same without the plugin", without))
+    if options.broker and parts & {"celery", "wakes"}:
         with Workers(options.broker):
-            for size in options.events:
-                _reset()
-                noop_rate, minimal_rate = celery_baselines(size, options.broker)
-                rate = celery_engine(size)
-                rows.append(row("events → first action, 2 workers", size, rate, "events/s", "Celery no-op task",
-                                noop_rate))
-                rows.append(row("events → first action, 2 workers", size, rate, "events/s",
-                                "minimal Django task, one per task", minimal_rate))
-            rate = rows[-1]["value"]
-            p95 = celery_latency(rate / 2, min(options.events[-1] // 2, int(rate / 2 * 20)))
-            rows.append(row("p95 event → first action at half load", f"{rate / 2:.0f}/s", p95, "s"))
-            for waiting, due in zip(options.waiting, options.due, strict=True):
-                rate, claim_ms, _s, _c = wake_ups(waiting, due, workers=True)
-                rows.append(row(f"due runs resumed, 2 workers ({waiting:,} waiting)", due, rate, "runs/s",
-                                "bulk insert", insert_rate))
-                rows.append(row(f"claim of 500 due runs ({waiting:,} waiting)", due, claim_ms, "ms"))
-    else:
-        for waiting, due in zip(options.waiting, options.due, strict=True):
-            rate, claim_ms, statements, commits = wake_ups(waiting, due, workers=False)
-            rows.append(row(f"due runs resumed, 1 process ({waiting:,} waiting)", due, rate, "runs/s", "bulk insert",
-                            insert_rate, statements, commits))
-            rows.append(row(f"claim of 500 due runs ({waiting:,} waiting)", due, claim_ms, "ms"))
+            if "celery" in parts:
+                rows.extend(_celery_rows(options))
+            if "wakes" in parts:
+                rows.extend(_wake_rows(options, insert_rate, workers=True))
+    elif "wakes" in parts:
+        rows.extend(_wake_rows(options, insert_rate, workers=False))
+    return rows
+
+
+def _celery_rows(options):
+    rows = []
+    for size in options.events:
+        _reset()
+        noop_rate, minimal_rate = celery_baselines(size, options.broker)
+        rate = celery_engine(size)
+        rows.append(row("events → first action, 2 workers", size, rate, "events/s", "Celery no-op task", noop_rate))
+        rows.append(row("events → first action, 2 workers", size, rate, "events/s",
+                        "minimal Django task, one per task", minimal_rate))
+    rate = rows[-1]["value"]
+    p95 = celery_latency(rate / 2, min(options.events[-1] // 2, int(rate / 2 * 20)))
+    rows.append(row("p95 event → first action at half load", f"{rate / 2:.0f}/s", p95, "s"))
+    return rows
+
+
+def _wake_rows(options, insert_rate, workers):
+    rows = []
+    where = "2 workers" if workers else "1 process"
+    for waiting, due in zip(options.waiting, options.due, strict=True):
+        figures = wake_ups(waiting, due, workers=workers)
+        rows.append(row(f"due runs resumed, {where} ({waiting:,} waiting)", due, figures["rate"], "runs/s",
+                        "bulk insert", insert_rate, figures["statements"], figures["commits"]))
+        rows.append(row(f"claim of 500 due runs ({waiting:,} waiting)", due, figures["claim_ms"], "ms"))
+        leases = figures["leases"]
+        if len(leases) > 1:
+            rows.append(row(f"the tick's last lease batch ({waiting:,} waiting)", due, leases[-2], "ms",
+                            "its first", leases[0]))
+            rows.append(row(f"the tick's slowest lease batch ({waiting:,} waiting)", due, max(leases), "ms"))
+        if figures["tick_seconds"] is not None:
+            rows.append(row(f"the tick: lease and hand over {due:,} due runs", due, figures["tick_seconds"], "s"))
     return rows
 
 
@@ -363,6 +418,8 @@ def add_arguments(parser):
     parser.add_argument("--events", type=lambda text: [int(n) for n in text.split(",")], default=[200, 1000])
     parser.add_argument("--waiting", type=lambda text: [int(n) for n in text.split(",")], default=[10000, 100000])
     parser.add_argument("--due", type=lambda text: [int(n) for n in text.split(",")], default=[2000, 2000])
+    parser.add_argument("--parts", type=lambda text: text.split(","), default=list(PARTS),
+                        help=f"which figures: {','.join(PARTS)} (comma separated; all by default)")
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
                         help="a Redis URL: measure with 2 Celery prefork workers (empty: in this process only)")
 

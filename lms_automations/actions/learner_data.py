@@ -12,7 +12,7 @@ from ..engine.bulk import insert_unless_present
 from ..engine.errors import PermanentError
 from ..happened.thresholds import thresholds_for
 from ..models import LearnerField, LearnerList, LearnerTag, ListMembership, PointsEntry
-from .emitting import emit_plugin_event
+from .emitting import emit_plugin_event, emit_plugin_events, plugin_event
 from .params import COURSE_KEY, params, rendered_text, with_extra_errors
 
 TAG_LENGTH = 100
@@ -71,6 +71,22 @@ class TagAdd(LocalAction):
                 emit_plugin_event(context, "tag.added", {"tag": tag}, tag)
         return {"added": added}
 
+    def execute_many(self, calls):
+        """Many learners' tags in one read and one insert. A tag another transaction adds meanwhile
+        makes the insert fail (unique constraint): the engine then does the round again one by one."""
+        wanted = [(context.user_id, _rendered_tags(params)) for params, context in calls]
+        have = _stored_tags(wanted)
+        rows, events, results = [], [], []
+        for (_params, context), (user_id, tags) in zip(calls, wanted, strict=True):
+            added = [tag for tag in tags if (user_id, tag) not in have]
+            have.update((user_id, tag) for tag in added)  # two runs of one learner: the first adds it
+            rows.extend(LearnerTag(user_id=user_id, tag=tag) for tag in added)
+            events.extend(plugin_event(context, "tag.added", {"tag": tag}, tag) for tag in added)
+            results.append({"added": added})
+        LearnerTag.objects.bulk_create(rows)
+        emit_plugin_events(events)
+        return results
+
 
 class TagRemove(LocalAction):
     key = "tag.remove"
@@ -86,6 +102,34 @@ class TagRemove(LocalAction):
                 removed.append(tag)
                 emit_plugin_event(context, "tag.removed", {"tag": tag}, tag)
         return {"removed": removed}
+
+    def execute_many(self, calls):
+        """Many learners' tags in one read and one delete."""
+        wanted = [(context.user_id, _rendered_tags(params)) for params, context in calls]
+        ids = _stored_tags(wanted, with_ids=True)
+        doomed, events, results = [], [], []
+        for (_params, context), (user_id, tags) in zip(calls, wanted, strict=True):
+            removed = [tag for tag in tags if (user_id, tag) in ids]
+            doomed.extend(ids.pop((user_id, tag)) for tag in removed)
+            events.extend(plugin_event(context, "tag.removed", {"tag": tag}, tag) for tag in removed)
+            results.append({"removed": removed})
+        if doomed:
+            LearnerTag.objects.filter(pk__in=doomed).delete()
+        emit_plugin_events(events)
+        return results
+
+
+def _stored_tags(wanted, with_ids=False):
+    """Which of the ``(user_id, tags)`` pairs are stored: a set of ``(user_id, tag)``, or with
+    ``with_ids`` a dict of them to the rows' ids (locked, as the one-by-one delete locks them)."""
+    users = {user_id for user_id, _tags in wanted}
+    tags = {tag for _user_id, tags in wanted for tag in tags}
+    if not users or not tags:
+        return {} if with_ids else set()
+    rows = LearnerTag.objects.filter(user_id__in=users, tag__in=tags)
+    if with_ids:
+        return {(user_id, tag): pk for pk, user_id, tag in rows.select_for_update().values_list("pk", "user_id", "tag")}
+    return set(rows.values_list("user_id", "tag"))
 
 
 class FieldSet(LocalAction):

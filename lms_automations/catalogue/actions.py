@@ -23,6 +23,13 @@ class Action(CatalogueEntry):
     #: Params that hold HTTP headers: the values of credential headers (Authorization, X-Api-Key,
     #: Cookie…) in them are treated as ``secret_params``.
     secret_header_params = ()
+    #: For a database-local action, optionally ``execute_many(calls)``: ``calls`` is a list of
+    #: ``(params, context)`` (several learners' runs reaching the step in one stepper round) and the
+    #: answer their results in order, each what ``execute`` would return, with the same effects and
+    #: events as the calls made one after the other. The engine uses it in rounds without savepoints;
+    #: if it raises, the round is done again with ``execute`` for each run in a savepoint. None:
+    #: ``execute`` once per run.
+    execute_many = None
 
     def execute(self, params, context):
         raise NotImplementedError(f"{type(self).__name__} must implement execute(params, context)")

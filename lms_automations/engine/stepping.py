@@ -29,7 +29,7 @@ from .batch import Batch
 from .conditions import evaluate_tree
 from .context import StepContext
 from .errors import EndRun, StepError, TransientError
-from .secret_params import revealed_step_params
+from .secret_params import masked_params, revealed_step_params
 from .trigger_index import definitions
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,22 @@ MAX_ROUNDS = 20
 
 class _Careful(Exception):
     """A database-local action failed in a round run without savepoints: do the round again with them."""
+
+
+#: What ``_step`` answers for a run left at a database-local action that runs with its set.
+_DEFERRED = object()
+
+
+@dataclasses.dataclass
+class _Local:
+    """A database-local action a run stands at, run with the others of its kind (``_run_deferred``)."""
+
+    run: Run
+    step: object
+    action_class: type
+    params: dict
+    context: StepContext
+    execution: ActionExecution
 
 
 @dataclasses.dataclass
@@ -158,14 +174,9 @@ def _round(run_ids, calls, *, token, now, claim, careful=True):
     by_run = {call.run.pk: call for call in calls or ()}
     executions = _executions(snapshot, runs, by_run)
     lease = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
-    waiting = []
-    for run in runs:
-        call = by_run.get(run.pk)
-        if call is not None and not _record_call(batch, run, call):
-            continue
-        pending = _step(batch, snapshot, run, executions, careful)
-        if pending is not None:
-            waiting.append(pending)
+    moving = [run for run in runs if by_run.get(run.pk) is None or _record_call(batch, run, by_run[run.pk])]
+    waiting = _step_all(batch, snapshot, moving, executions, careful)
+    for run in moving:
         if id(run) not in batch.wakes:
             if run.status == Run.STATUS.executing:
                 batch.wake(run, lease, RunWake.REASON.start)
@@ -266,9 +277,33 @@ def _move_on(batch, run, step, target, kind, message, detail=None):
     batch.changed(run)
 
 
-def _step(batch, snapshot, run, executions, careful=True):
-    """Move ``run`` as far as it goes in memory; returns a ``_Call`` when an external action is next."""
-    for _ in range(MAX_STEPS_PER_PASS):
+def _step_all(batch, snapshot, runs, executions, careful):
+    """Move every run as far as it goes; returns the ``_Call``s of the runs at an external action.
+
+    In passes: each run goes on until it waits, ends, reaches an external action or — in a round
+    without savepoints — a database-local action with ``execute_many``. Those actions are then run
+    for all the runs standing at them, one call per action kind (a few statements for the whole
+    set, not a few per run), and the runs go on from there in the next pass."""
+    waiting, budget, todo = [], {}, runs
+    while todo:
+        deferred = None if careful else []
+        for run in todo:
+            outcome = _step(batch, snapshot, run, executions, careful, budget=budget, deferred=deferred)
+            if isinstance(outcome, _Call):
+                waiting.append(outcome)
+        if not deferred:
+            return waiting
+        _run_deferred(batch, deferred)
+        todo = [item.run for item in deferred]
+    return waiting
+
+
+def _step(batch, snapshot, run, executions, careful=True, *, budget=None, deferred=None):
+    """Move ``run`` as far as it goes in memory; returns a ``_Call`` when an external action is next,
+    ``_DEFERRED`` when it stands at a database-local action left for ``_run_deferred``."""
+    budget = {} if budget is None else budget
+    while budget.setdefault(run.pk, MAX_STEPS_PER_PASS) > 0:
+        budget[run.pk] -= 1
         if not run.current_step_id:
             batch.end(run, Run.STATUS.fulfilled, "reached the end of the flow", automation=run.automation)
             return None
@@ -279,7 +314,7 @@ def _step(batch, snapshot, run, executions, careful=True):
             return None
         context = StepContext.for_run(run, now=batch.now)
         try:
-            outcome = _STEP_HANDLERS[step.step_type](batch, run, step, context, executions, careful)
+            outcome = _STEP_HANDLERS[step.step_type](batch, run, step, context, executions, careful, deferred)
         except _Careful:
             raise
         except EndRun as stop:
@@ -294,7 +329,7 @@ def _step(batch, snapshot, run, executions, careful=True):
             _handle_failure(batch, run, step, _as_transient(error), executions)
             return None
         if outcome is not True:
-            return outcome if isinstance(outcome, _Call) else None
+            return outcome if isinstance(outcome, _Call) or outcome is _DEFERRED else None
     run.status = Run.STATUS.pending
     batch.changed(run)
     batch.wake(run, batch.now, RunWake.REASON.start)
@@ -308,7 +343,7 @@ def _as_transient(error):
 # --- actions -------------------------------------------------------------------------------------
 
 
-def _run_action(batch, run, step, context, executions, careful=True):
+def _run_action(batch, run, step, context, executions, careful=True, deferred=None):
     from ..catalogue import get_actions  # pylint: disable=import-outside-toplevel
 
     action_class = get_actions().get(step.kind)
@@ -325,9 +360,13 @@ def _run_action(batch, run, step, context, executions, careful=True):
         batch.new_executions.append(execution)
     elif execution.pk is not None:
         batch.dirty_executions[execution.pk] = execution
-    detail = {"params": _loggable(params)}
+    detail = {"params": _loggable(step, params)}
     if execution.status == ActionExecution.STATUS.succeeded:
         result = execution.result
+    elif not action_class.external and deferred is not None and action_class.execute_many is not None:
+        deferred.append(_Local(run=run, step=step, action_class=action_class, params=params, context=context,
+                               execution=execution))
+        return _DEFERRED
     elif not action_class.external and careful:
         # Database-local: the effect commits with its record and the move (or goes with its savepoint).
         with transaction.atomic():
@@ -347,6 +386,26 @@ def _run_action(batch, run, step, context, executions, careful=True):
     _move_on(batch, run, step, step.next_id, RunLog.KIND.action, f"{step.kind} done", {**detail, "result":
                                                                                       execution.result})
     return True
+
+
+def _run_deferred(batch, deferred):
+    """The database-local actions the runs of a pass stand at: one ``execute_many`` per kind, in
+    the round's transaction (they commit with the records of their steps: exactly once). If one
+    raises, the round is done again carefully, each action on its own in a savepoint."""
+    by_kind = {}
+    for item in deferred:
+        by_kind.setdefault(item.action_class, []).append(item)
+    for action_class, items in by_kind.items():
+        try:
+            results = action_class().execute_many([(item.params, item.context) for item in items])
+            if len(results) != len(items):
+                raise ValueError(f"{action_class.__name__}.execute_many answered {len(results)} of {len(items)}")
+        except Exception as error:  # pylint: disable=broad-except
+            raise _Careful() from error
+        for item, result in zip(items, results, strict=True):
+            _record_success(batch, item.execution, result or {})
+            _move_on(batch, item.run, item.step, item.step.next_id, RunLog.KIND.action, f"{item.step.kind} done",
+                     {"params": _loggable(item.step, item.params), "result": item.execution.result})
 
 
 def _perform(call):
@@ -370,7 +429,7 @@ def _record_call(batch, run, call):
         return False
     _record_success(batch, call.execution, call.result)
     _move_on(batch, run, call.step, call.step.next_id, RunLog.KIND.action, f"{call.step.kind} done",
-             {"params": _loggable(call.params), "result": call.execution.result,
+             {"params": _loggable(call.step, call.params), "result": call.execution.result,
               "idempotency_key": call.execution.idempotency_key})
     return True
 
@@ -392,14 +451,17 @@ def _record_success(batch, execution, result):
         batch.dirty_executions[execution.pk] = execution
 
 
-def _loggable(params):
-    return {key: value for key, value in params.items() if key not in ("secret", "headers")}
+def _loggable(step, params):
+    """The params as the timeline shows them: every secret param the action declares
+    (``secret_params``) and every credential header (``secret_header_params``) masked, as exports
+    and the admin show them — the params here are decrypted, and the timeline is staff-visible."""
+    return masked_params("action", step.kind, params)
 
 
 # --- branches ------------------------------------------------------------------------------------
 
 
-def _run_branch(batch, run, step, context, executions, careful=True):
+def _run_branch(batch, run, step, context, executions, careful=True, deferred=None):
     evaluation = evaluate_tree(step.condition, context, path=f"steps.{step.step_id}.condition")
     side = "yes" if evaluation.result else "no"
     target = (step.yes_first if evaluation.result else step.no_first) or step.next_id
@@ -412,7 +474,7 @@ def _run_branch(batch, run, step, context, executions, careful=True):
 # --- waits ---------------------------------------------------------------------------------------
 
 
-def _run_wait(batch, run, step, context, executions, careful=True):
+def _run_wait(batch, run, step, context, executions, careful=True, deferred=None):
     from ..catalogue import get_waits  # pylint: disable=import-outside-toplevel
 
     wait_class = get_waits().get(step.kind)

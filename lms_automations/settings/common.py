@@ -13,7 +13,7 @@ DEFAULTS = {
     "DEDUPE_SECONDS": 60,
     # How many due runs / undispatched events one tick claims per batch, and per Celery task.
     "TICK_BATCH_SIZE": 500,
-    "TASK_BATCH_SIZE": 50,
+    "TASK_BATCH_SIZE": 200,
     # Transient step failures are retried after RETRY_BASE_SECONDS, doubling up to the cap, and the
     # run fails after RETRY_MAX_ATTEMPTS attempts. A run never retries forever.
     "RETRY_MAX_ATTEMPTS": 6,

@@ -8,13 +8,11 @@ losing access. (``course.days_left`` counts to the same moment.)
 Course dates are instants, so the offset is an exact duration (``-P3D`` is 72 hours before) and the
 wait has no time zone of its own.
 """
-import datetime
 
 from ..catalogue import Wait, object_schema
-from ..engine.durations import parse_duration
 from ..engine.errors import EndRun, PermanentError
 from .clock import as_utc
-from .params import COURSE_KEY, IF_PAST, SIGNED_DURATION
+from .params import COURSE_KEY, IF_PAST, SIGNED_DURATION, offset_errors, parsed_offset
 
 ANCHORS = ("start", "end", "enrollment", "upgrade_deadline")
 _ANCHOR_NAMES = {"start": "start date", "end": "end of access", "enrollment": "enrolment date",
@@ -36,6 +34,10 @@ class CourseDateWait(Wait):
         offset=SIGNED_DURATION, if_past=IF_PAST,
     )
 
+    @classmethod
+    def check_params(cls, params):
+        return super().check_params(params) + offset_errors(params)
+
     def due_at(self, params, context):
         course_key = str(params.get("course_key") or getattr(context, "course_key", None) or "").strip()
         if not course_key:
@@ -46,7 +48,11 @@ class CourseDateWait(Wait):
         if moment is None:
             raise PermanentError(f"params.anchor: {course_key} has no {_ANCHOR_NAMES[anchor]} for this learner; "
                                  "set it in Studio or pick another anchor")
-        due = moment + _offset(params)
+        try:
+            due = moment + parsed_offset(params.get("offset"))
+        except OverflowError:  # a date near year 1 or 9999 and a long offset: off the calendar
+            raise PermanentError(f"params.offset: the course's {_ANCHOR_NAMES[anchor]} plus "
+                                 f"{params.get('offset')} is not a date") from None
         if due < context.now and params.get("if_past") == "end":
             raise EndRun(f"the course's {_ANCHOR_NAMES[anchor]} (offset {params.get('offset') or 'none'}) had "
                          "already passed when the learner reached this wait")
@@ -70,13 +76,3 @@ class CourseDateWait(Wait):
                                      "no enrolment date")
             return enrollment.get("created")
         return host.upgrade_deadline(user_id, course_key)
-
-
-def _offset(params):
-    text = params.get("offset")
-    if not text:
-        return datetime.timedelta(0)
-    try:
-        return parse_duration(text)
-    except ValueError as error:
-        raise PermanentError(f"params.offset: {error}") from None

@@ -12,10 +12,20 @@ import datetime
 import math
 
 from ..catalogue import Wait, object_schema
-from ..engine.durations import parse_duration
 from ..engine.errors import EndRun, PermanentError
 from .clock import UTC, to_utc, zone_for
-from .params import DURATION, FIELD, MAX_WAIT, TIMEZONE, bounds_problem, describe, parse_moment, timezone_errors
+from .params import (
+    DURATION,
+    FIELD,
+    MAX_WAIT,
+    TIMEZONE,
+    bounds_problem,
+    describe,
+    offset_errors,
+    parse_moment,
+    parsed_offset,
+    timezone_errors,
+)
 
 UNITS = ("minutes", "hours", "days")
 
@@ -98,7 +108,7 @@ class FieldDateWait(Wait):
 
     @classmethod
     def check_params(cls, params):
-        return super().check_params(params) + timezone_errors(params)
+        return super().check_params(params) + timezone_errors(params) + offset_errors(params)
 
     def due_at(self, params, context):
         name = params["field"]
@@ -134,8 +144,11 @@ class FieldDateWait(Wait):
         """The first yearly recurrence of ``local`` (less ``offset``) at or after ``now``: within a year."""
         first_year = now.astimezone(tz).year
         # Each year's due time is a year after the last, so this ends within offset-in-years + 2 steps.
-        for year in range(first_year, first_year + offset.days // 365 + 3):
-            due = to_utc(_same_day_in(year, local) - offset, tz)
+        for year in range(first_year, min(first_year + offset.days // 365 + 3, datetime.MAXYEAR + 1)):
+            try:
+                due = to_utc(_same_day_in(year, local) - offset, tz)
+            except OverflowError:
+                break
             if due >= now:
                 return due
         raise PermanentError("params.offset: no yearly occurrence of the date comes within reach")
@@ -143,12 +156,7 @@ class FieldDateWait(Wait):
 
 def _offset(params):
     text = params.get("offset")
-    if not text:
-        return datetime.timedelta(0)
-    try:
-        offset = parse_duration(text)
-    except ValueError as error:
-        raise PermanentError(f"params.offset: {error}") from None
+    offset = parsed_offset(text)
     if offset < datetime.timedelta(0):
         raise PermanentError(f"params.offset: {text!r} is negative; the offset counts back from the date (P3D)")
     return offset

@@ -9,10 +9,13 @@ import re
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ..engine.durations import parse_duration
 from .clock import load_zone
 
 MIN_WAIT = datetime.timedelta(minutes=5)
 MAX_WAIT = datetime.timedelta(days=365)
+#: How far an offset from a date (``course_date``, ``field_date``) may reach: ten years.
+MAX_OFFSET = datetime.timedelta(days=3650)
 
 TEMPLATE_PATTERN = r"\{\{.*\}\}|\{%.*%\}"
 HHMM = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$",
@@ -35,6 +38,40 @@ ISO_MOMENT = {
     "description": "an ISO-8601 date and time such as 2026-09-01T09:00 (or +02:00 / Z for a fixed offset), "
                    "or a template that renders one",
 }
+
+
+def offset_errors(params):
+    """An ``offset`` param longer than ``MAX_OFFSET`` (ten years), as validation errors: further
+    than any course or learner date a wait could mean, and past Python's calendar when very long."""
+    text = params.get("offset") if isinstance(params, dict) else None
+    try:
+        too_long = isinstance(text, str) and abs(parse_duration(text)) > MAX_OFFSET
+    except ValueError:
+        return []  # the schema's pattern reports it
+    except OverflowError:
+        too_long = True
+    if not too_long:
+        return []
+    return [{"path": "params.offset", "message": f"an offset may be at most {MAX_OFFSET.days:,} days (ten years); "
+                                                f"got {text}"}]
+
+
+def parsed_offset(text):
+    """``timedelta`` for an ``offset`` param at run time; ``PermanentError`` saying what to change."""
+    from ..engine.errors import PermanentError  # pylint: disable=import-outside-toplevel
+
+    if not text:
+        return datetime.timedelta(0)
+    try:
+        offset = parse_duration(text)
+    except ValueError as error:
+        raise PermanentError(f"params.offset: {error}") from None
+    except OverflowError:
+        offset = None
+    if offset is None or abs(offset) > MAX_OFFSET:
+        raise PermanentError(f"params.offset: {text!r} is too long; an offset may be at most {MAX_OFFSET.days:,} "
+                             "days (ten years)")
+    return offset
 
 
 def bounds_problem(delta, what="a wait"):

@@ -173,3 +173,46 @@ def test_a_webhook_signs_with_the_secret_stored_encrypted_and_no_row_holds_it(ad
     assert Run.objects.get().status == Run.STATUS.fulfilled
     for model in (RunLog, ActionExecution):
         assert SECRET not in json.dumps(list(model.objects.values()), default=str)
+
+
+def test_the_timeline_masks_the_secret_and_credential_headers_and_shows_the_other_params(ada, course, lms,
+                                                                                        loopback_allowed):
+    token = "Bearer timeline-token-0123456789"
+    with Endpoint() as endpoint:
+        automation_with({"id": "hook", "type": "action", "action": "webhook.send",
+                         "params": {"url": endpoint.url, "secret": SECRET,
+                                    "headers": {"Authorization": token, "X-Course": "{{ event.course_key }}"}}})
+        lms(services.enroll, ada, COURSE)
+    (request,) = endpoint.requests
+    assert request.headers["Authorization"] == token
+    (entry,) = RunLog.objects.filter(kind=RunLog.KIND.action)
+    shown = entry.detail["params"]
+    assert shown["url"] == endpoint.url and shown["secret"] == "********"
+    assert shown["headers"] == {"Authorization": "********", "X-Course": COURSE}
+    assert token not in json.dumps(list(RunLog.objects.values()), default=str)
+
+
+def test_the_timeline_masks_the_secret_params_a_third_party_action_declares(ada, course, lms, monkeypatch):
+    from lms_automations.actions.learner_data import TagAdd
+
+    class TaggingWithAToken(TagAdd):
+        """An action of another package whose credential is not called ``secret``."""
+
+        key = "tag.add"
+        secret_params = ("api_token",)
+        params_schema = {**TagAdd.params_schema,
+                         "properties": {**TagAdd.params_schema["properties"], "api_token": {"type": "string"}}}
+
+        def execute(self, params, context):
+            return super().execute({"tags": params["tags"]}, context)
+
+        execute_many = None
+
+    from lms_automations import catalogue
+
+    monkeypatch.setitem(catalogue.get_actions(), "tag.add", TaggingWithAToken)
+    automation_with({"id": "tag", "type": "action", "action": "tag.add",
+                     "params": {"tags": ["vip"], "api_token": "tok-0123456789"}})
+    lms(services.enroll, ada, COURSE)
+    (entry,) = RunLog.objects.filter(kind=RunLog.KIND.action)
+    assert entry.detail["params"] == {"tags": ["vip"], "api_token": "********"}

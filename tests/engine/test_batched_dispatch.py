@@ -163,17 +163,24 @@ def test_a_poison_event_is_set_aside_without_failing_its_batch_mates(go):
     assert "a bug for grace only" in poisoned.dispatch_note
 
 
+@pytest.mark.parametrize("in_a_set", [True, False], ids=["tags added for the set", "tags added one by one"])
 @time_machine.travel(T0, tick=False)
-def test_a_poison_run_is_set_aside_and_its_batch_mates_go_on(go, monkeypatch):
+def test_a_poison_run_is_set_aside_and_its_batch_mates_go_on(go, monkeypatch, in_a_set):
     automation()
     ada, grace, alan = learners(3)
-    original = learner_data.TagAdd.execute
+    original, original_many = learner_data.TagAdd.execute, learner_data.TagAdd.execute_many
 
     def unstorable_for_grace(self, params, context):
         result = original(self, params, context)
         return {"unstorable": object()} if context.user_id == grace.pk else result
 
+    def unstorable_for_grace_in_the_set(self, calls):
+        results = original_many(self, calls)
+        return [{"unstorable": object()} if context.user_id == grace.pk else result
+                for (_params, context), result in zip(calls, results, strict=True)]
+
     monkeypatch.setattr(learner_data.TagAdd, "execute", unstorable_for_grace)
+    monkeypatch.setattr(learner_data.TagAdd, "execute_many", unstorable_for_grace_in_the_set if in_a_set else None)
     keys = [record(person, f"go:{person.pk}").idempotency_key for person in (ada, grace, alan)]
     dispatch.dispatch_events(keys)
     runs = {run.user_id: run for run in Run.objects.all()}

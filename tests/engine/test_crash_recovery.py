@@ -84,6 +84,7 @@ def crash_on(calls, number=1):
 
 @pytest.mark.parametrize(("where", "status", "emails"), [
     ("tag", Run.STATUS.pending, 1),  # the first round: its claim rolled back too, the run is due
+    ("tag, for the set", Run.STATUS.pending, 1),  # the same in the set's execute_many
     # After the e-mail: the round recording it rolled back, so it goes again (at least once, same key).
     ("points", Run.STATUS.executing, 2),
 ])
@@ -91,19 +92,22 @@ def test_crash_inside_a_database_local_action_rolls_it_back_and_it_runs_once(lea
                                                                             django_capture_on_commit_callbacks):
     from lms_automations.actions import learner_data
 
-    target = learner_data.TagAdd if where == "tag" else learner_data.PointsAward
-    original = target.execute
+    target = learner_data.TagAdd if where.startswith("tag") else learner_data.PointsAward
+    method = "execute_many" if where.endswith("set") else "execute"
+    original = getattr(target, method)
     calls = []
 
-    def crash_after_effect(self, params, context):
-        result = original(self, params, context)
+    def crash_after_effect(self, *args):
+        result = original(self, *args)
         calls.append(1)
         if len(calls) == 1:
             raise Crash()
         return result
 
     with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(target, "execute", crash_after_effect)
+        patch.setattr(target, method, crash_after_effect)
+        if method == "execute":
+            patch.setattr(target, "execute_many", None)
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
         # The round rolled back whole: the effect and the step records with it.

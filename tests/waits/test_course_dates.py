@@ -84,3 +84,16 @@ def test_params():
         {"path": "params.anchor", "message": "must be one of start, end, enrollment, upgrade_deadline (got 'finish')"}]
     [error] = CourseDateWait.check_params({"anchor": "end", "offset": "3 days before"})
     assert error["path"] == "params.offset" and "-P3D" in error["message"]
+
+
+@pytest.mark.parametrize("offset", ["-P3651D", "P99999999999D", "-P99999999999D"])
+def test_an_offset_beyond_ten_years_is_refused_and_fails_a_stored_run_saying_so(course, clock, ada, due, offset):
+    """Such an offset used to raise OverflowError when the learner reached the wait (retried as a
+    transient error); validation refuses it, and a run of a document stored before fails with the reason."""
+    [error] = CourseDateWait.check_params({"anchor": "end", "offset": offset})
+    assert error == {"path": "params.offset",
+                     "message": f"an offset may be at most 3,650 days (ten years); got {offset}"}
+    assert CourseDateWait.check_params({"anchor": "end", "offset": "-P3650D"}) == []
+    services.enroll(ada, COURSE, mode="verified")
+    with pytest.raises(PermanentError, match=re.escape(f"params.offset: '{offset}' is too long")):
+        due(ada, "course_date", {"course_key": COURSE, "anchor": "start", "offset": offset})

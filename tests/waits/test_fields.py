@@ -252,3 +252,15 @@ def landing(naive, tz):
         else:
             low = middle
     return high
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", ["P3651D", "P99999999999D"])
+def test_a_field_date_offset_beyond_ten_years_is_refused_and_fails_a_stored_run_saying_so(ada, due, offset):
+    [error] = FieldDateWait.check_params({"field": "f", "offset": offset})
+    assert error == {"path": "params.offset",
+                     "message": f"an offset may be at most 3,650 days (ten years); got {offset}"}
+    store(ada, "2026-01-20")
+    with time_machine.travel(at(2026, 1, 1), tick=False), \
+            pytest.raises(PermanentError, match=f"params.offset: '{offset}' is too long; an offset may be at most"):
+        due(ada, "field_date", {"field": "f", "offset": offset, "if_past": "next_occurrence"})
