@@ -88,10 +88,16 @@ def _in_memory_automation(automation, document):
 
 def _definitions(subject, document):
     """The engine's ``Definitions`` of this one document: the successors the stepper would use."""
-    triggers = [Trigger(automation_id=subject.pk, position=index, event_type=item["event"], filter=item.get("filter"))
+    # A saved trigger keeps when it began to listen through edits (ADR 0015): the matcher refuses
+    # events from before then, and so does the dry run.
+    since = dict(Trigger.objects.filter(automation_id=subject.pk).values_list("position", "listening_since")
+                 ) if subject.pk != _UNSAVED_PK else {}
+    triggers = [Trigger(automation_id=subject.pk, position=index, event_type=item["event"], filter=item.get("filter"),
+                        params=item.get("params") or {}, listening_since=since.get(index))
                 for index, item in enumerate(document.get("triggers") or [])]
     exits = [ExitCondition(automation_id=subject.pk, position=index, event_type=item["event"],
-                           filter=item.get("filter"), outcome=item.get("outcome") or ExitCondition.OUTCOME.converted)
+                           filter=item.get("filter"), params=item.get("params") or {},
+                           outcome=item.get("outcome") or ExitCondition.OUTCOME.converted)
              for index, item in enumerate(document.get("exit_conditions") or [])]
     steps, numbers = [], itertools.count(1)
 
@@ -211,6 +217,9 @@ def _entry(subject, automation, learner_id, now, started, triggers):
     if deciding is not None and deciding.get("refusal") == "scope":
         return {"would_enter": False, "reason": "scope", "test": False,
                 "message": _("the learner is not enrolled in a course of the automation (scope)")}
+    if deciding is None and any(row.get("refusal") == "before" for row in triggers):
+        return {"would_enter": False, "reason": "before", "test": False,
+                "message": _("the event happened before the trigger started listening (only future events count)")}
     if subject.status == Automation.STATUS.testing:
         test = TestLearner.objects.filter(automation_id=subject.pk, user_id=learner_id).exists()
         if not test:

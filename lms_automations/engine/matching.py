@@ -210,7 +210,7 @@ def matching_triggers(batch, definitions, event, context, learner_courses, testi
         if too_early is not None:
             batch.refuse(automation_id, event.user_id, "before",
                          f"{event.event_type} happened at {_utc(happened_at(event))}, before trigger "
-                         f"{too_early[0] + 1} listened (since {_utc(too_early[1])})")
+                         f"{too_early[0] + 1} listened (since {_utc(too_early[1])})", event=event)
     return found
 
 

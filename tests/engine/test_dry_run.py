@@ -206,6 +206,33 @@ def test_the_dry_run_predicts_what_the_engine_does(name, ada, course):
             datetime.timezone(datetime.timedelta(hours=-4))).isoformat()
 
 
+def test_an_event_from_before_the_trigger_listened_starts_nothing_in_the_dry_run_as_in_the_engine(ada, course):
+    automation = api.import_automation(document())
+    Trigger.objects.filter(automation=automation).update(listening_since=T0 + datetime.timedelta(hours=1))
+    trigger_index.invalidate()
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=False):
+        event = go(ada, "late", at=T0, payload={"plan": "free"})  # relayed late: it happened at T0
+        predicted = try_saved(automation, ada)
+        dispatch.dispatch_events(["late"])
+    assert predicted["triggers"][0]["refusal"] == "before"
+    assert predicted["entry"]["would_enter"] is False and predicted["entry"]["reason"] == "before"
+    assert not Run.objects.exists() and EntryRefusal.objects.get(event=event).reason == "before"
+
+
+def test_the_trigger_params_are_tried_as_the_conditions_they_stand_for(ada, course):
+    from lms_automations.catalogue import get_event_types  # pylint: disable=import-outside-toplevel
+
+    assert get_event_types()["progress.threshold_reached"].param_conditions({"percent": 50})
+    doc = document()
+    doc["triggers"] = [{"event": "progress.threshold_reached", "params": {"percent": 50}, "filter": None}]
+    with time_machine.travel(T0, tick=False):
+        Event.objects.create(event_type="progress.threshold_reached", user=ada, occurred_at=T0, source="plugin",
+                             payload={"course_key": COURSE, "percent": 25}, idempotency_key="p25")
+        report = dry_run(None, doc, ada.pk)
+    assert report["triggers"][0]["evaluation"]["result"] is False
+    assert report["entry"]["would_enter"] is False
+
+
 @time_machine.travel(T0, tick=False)
 def test_a_branch_sees_the_values_the_stepper_sees(ada):
     steps = [{"id": "started", "type": "branch", "condition": EVERY_STEP[6]["condition"],
