@@ -22,6 +22,7 @@ from django.utils import timezone
 from ..happened.recording import record_new_events
 from ..models import Automation, Event, LearnerEntry, Run, RunLog, RunWake, TestLearner
 from ..recording import record_events
+from .entry_locks import locked_entries
 from .flow import first_step_id
 from .sequences import started_event
 
@@ -71,11 +72,13 @@ def standing(automation, user_ids, rules, *, accounts=None, lock=False):
     locks (the start), without it this is the preview's reading."""
     refused = {}
     accounts = accounts_of(user_ids) if accounts is None else accounts
-    entries = LearnerEntry.objects.filter(automation=automation, user_id__in=user_ids).order_by("user_id")
     if lock:
-        entries = entries.select_for_update()
-    entries = {user_id: (count, active_run_id, last) for user_id, count, active_run_id, last in
-               entries.values_list("user_id", "entry_count", "active_run_id", "last_entered_at")}
+        rows = [(row.user_id, row.entry_count, row.active_run_id, row.last_entered_at)
+                for row in locked_entries([automation.pk], user_ids)]
+    else:
+        rows = LearnerEntry.objects.filter(automation=automation, user_id__in=user_ids).values_list(
+            "user_id", "entry_count", "active_run_id", "last_entered_at")
+    entries = {user_id: (count, active_run_id, last) for user_id, count, active_run_id, last in rows}
     open_runs = {run["user_id"]: run for run in Run.objects.filter(
         pk__in=[run_id for _count, run_id, _last in entries.values() if run_id], status__in=Run.OPEN_STATUSES)
         .values("pk", "user_id", "visit", "current_step_id")}
@@ -109,8 +112,13 @@ def start_chunk(automation, user_ids, *, started_by, rules=Rules(), now=None, st
     if not user_ids:
         return Outcome()
     accounts = accounts_of(user_ids)
+    # Lock the entries that exist before creating the missing ones: an insert that meets an existing
+    # row takes a shared lock on it, and two transactions each upgrading a shared lock deadlock on
+    # InnoDB (two overlapping chunks, or a chunk and the dispatcher). See ``entry_locks``.
+    existing = {row.user_id for row in locked_entries([automation.pk], list(accounts))}
     _insert_select(LearnerEntry, {"automation": automation.pk, "user": "u.id", "entry_count": 0},
-                   f"{_quoted(get_user_model())} u", "u.id", list(accounts), ignore_conflicts=True)
+                   f"{_quoted(get_user_model())} u", "u.id", [user for user in accounts if user not in existing],
+                   ignore_conflicts=True)
     startable, refused, previous = standing(automation, user_ids, rules, accounts=accounts, lock=True)
     if previous:
         _end_restarted(automation, list(previous.values()), now)

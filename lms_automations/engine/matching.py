@@ -12,6 +12,7 @@ from ..host import get_host
 from ..models import Automation, LearnerEntry, Run, RunLog, RunWake, TestLearner
 from .conditions import evaluate_tree
 from .context import StepContext
+from .entry_locks import locked_entries
 from .errors import StepError
 from .runs import entry_refusal_reason
 from .sequences import sequence_refusal
@@ -258,12 +259,15 @@ def _lock_entries(pairs):
     """The ``LearnerEntry`` rows of these (automation, learner) pairs, created if missing and locked in
     (automation, learner) order — one order for every worker, so none waits on another in a circle."""
     ordered = sorted(pairs)
-    LearnerEntry.objects.bulk_create([LearnerEntry(automation_id=a, user_id=u) for a, u in ordered],
-                                     ignore_conflicts=True)
-    rows = LearnerEntry.objects.select_for_update().filter(
-        automation_id__in={a for a, _ in ordered}, user_id__in={u for _, u in ordered}).order_by(
-        "automation_id", "user_id")
-    return {(row.automation_id, row.user_id): row for row in rows if (row.automation_id, row.user_id) in pairs}
+    found = {(row.automation_id, row.user_id): row for row in locked_entries(
+        {a for a, _ in ordered}, {u for _, u in ordered}) if (row.automation_id, row.user_id) in pairs}
+    missing = [pair for pair in ordered if pair not in found]
+    if missing:  # existing rows are locked first: an insert meeting one takes a shared lock (entry_locks)
+        LearnerEntry.objects.bulk_create([LearnerEntry(automation_id=a, user_id=u) for a, u in missing],
+                                         ignore_conflicts=True)
+        found.update({(row.automation_id, row.user_id): row for row in locked_entries(
+            {a for a, _ in missing}, {u for _, u in missing}) if (row.automation_id, row.user_id) in pairs})
+    return found
 
 
 def _new_run(batch, definitions, automation, event, position, evaluation, entry):

@@ -60,14 +60,19 @@ def _open_run(entry):
 
 
 def _locked_entry(automation, user_id):
+    """The learner's entry row, locked; created first if missing. An existing row is locked before
+    any insert: an insert that meets another transaction's row takes a shared lock on it, and two
+    such shared locks upgraded at once deadlock on InnoDB (``entry_locks``)."""
+    entries = LearnerEntry.objects.select_for_update().filter(automation=automation, user_id=user_id)
+    entry = entries.first()
+    if entry is not None:
+        return entry
     try:
         with transaction.atomic():
-            LearnerEntry.objects.get_or_create(automation=automation, user_id=user_id)
+            LearnerEntry.objects.create(automation=automation, user_id=user_id)
     except IntegrityError:
-        pass  # another worker created it between our read and insert: it exists now
-    return LearnerEntry.objects.select_for_update().get(
-        automation=automation, user_id=user_id
-    )
+        pass  # another worker created it meanwhile: it exists now
+    return entries.get()
 
 
 def start_run(automation, user_id, *, event=None, trigger_position=None, now=None, is_test=False, started_by=None,

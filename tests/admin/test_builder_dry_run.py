@@ -10,7 +10,8 @@ from django.apps import apps
 from django.core import mail
 
 from lms_automations import api
-from lms_automations.models import Event
+from lms_automations.engine import trigger_index
+from lms_automations.models import Event, Trigger
 from sandbox.lms import services
 
 from .conftest import MINE, OTHER
@@ -18,6 +19,14 @@ from .conftest import MINE, OTHER
 DRY_RUN = "/admin/lms_automations/automation/builder/dry-run/"
 T0 = datetime.datetime(2026, 7, 1, 9, 0, tzinfo=datetime.UTC)
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def automation(automation):
+    """Live for a month before T0: the learners' events around T0 are ones it listens for (SPEC §5.1)."""
+    Trigger.objects.filter(automation=automation).update(listening_since=T0 - datetime.timedelta(days=30))
+    trigger_index.invalidate()
+    return automation
 
 
 def row_counts():

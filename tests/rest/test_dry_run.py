@@ -8,7 +8,8 @@ from django.apps import apps
 from django.core import mail
 
 from lms_automations import api
-from lms_automations.models import Event
+from lms_automations.engine import trigger_index
+from lms_automations.models import Event, Trigger
 from sandbox.lms import services
 from sandbox.lms.host_backend import SandboxHost
 
@@ -53,7 +54,11 @@ def teacher(django_user_model, user_with, course_team):
 @pytest.fixture
 def welcome(db):
     services.create_course(MINE, units=[["b1"]])
-    return api.import_automation(copy.deepcopy(DOCUMENT))
+    automation = api.import_automation(copy.deepcopy(DOCUMENT))
+    # Live for a month before T0: the learners' events around T0 are ones it listens for (SPEC §5.1).
+    Trigger.objects.filter(automation=automation).update(listening_since=T0 - 30 * DAY)
+    trigger_index.invalidate()
+    return automation
 
 
 @pytest.fixture
