@@ -129,7 +129,8 @@ class EventTypeListView(PluginAPIView):
             raise exceptions.PermissionDenied("Custom event types are site-wide: declaring one needs platform staff "
                                               "with the permission lms_automations.add_customeventtype.")
         serializer = CustomEventTypeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            raise exceptions.ValidationError(_errors_by_index(serializer.errors))
         data = serializer.validated_data
         try:
             with transaction.atomic():
@@ -141,3 +142,12 @@ class EventTypeListView(PluginAPIView):
                            f"Custom event types), or choose another slug.") from None
         (row,) = event_type_rows(request.user, only=declared.event_type)
         return Response(row, status=status.HTTP_201_CREATED)
+
+
+def _errors_by_index(errors):
+    """DRF before 3.17 gives a list's errors as a list with an empty entry per valid item, later
+    releases as ``{index: errors}``: answer in the later form whichever DRF the site runs."""
+    items = errors.get("fields")
+    if isinstance(items, list) and items and all(isinstance(item, dict) for item in items):
+        errors = {**errors, "fields": {str(index): item for index, item in enumerate(items) if item}}
+    return errors
