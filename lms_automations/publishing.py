@@ -72,18 +72,24 @@ def publish(task, args, *, queue, **options):
     return False  # not reached
 
 
-def publish_options():
-    """The connection options of the plugin's publishes: one attempt, short timeouts, for Redis
-    (``socket_connect_timeout``, ``socket_timeout``) and AMQP (``connect_timeout``, read/write)."""
+def publish_options(broker_url="redis://"):
+    """The connection options of the plugin's publishes to ``broker_url``: one attempt, short
+    timeouts — Redis takes ``socket_connect_timeout``/``socket_timeout``, py-amqp ``read_timeout``/
+    ``write_timeout``. Other transports get only the one attempt: the SQLAlchemy transport of the
+    sandbox's zero-setup broker hands its options to ``create_engine``, which refuses unknown ones
+    (every demo publish failed so, and waited for the tick's relay)."""
     timeout = float(get_setting("PUBLISH_TIMEOUT_SECONDS"))
-    return {
-        "connect_timeout": timeout,
-        "transport_options": {
-            "max_retries": 0,  # kombu's connection retries (interval 2 s, 4 s… by default)
-            "socket_connect_timeout": timeout, "socket_timeout": timeout,  # Redis
-            "read_timeout": timeout, "write_timeout": timeout,  # py-amqp
-        },
-    }
+    scheme = str(broker_url or "").partition("://")[0].partition("+")[0].lower()
+    transport = {"max_retries": 0}  # kombu's connection retries (interval 2 s, 4 s… by default)
+    if scheme in REDIS_SCHEMES:
+        transport.update(socket_connect_timeout=timeout, socket_timeout=timeout)
+    elif scheme in AMQP_SCHEMES:
+        transport.update(read_timeout=timeout, write_timeout=timeout)
+    return {"connect_timeout": timeout, "transport_options": transport}
+
+
+REDIS_SCHEMES = frozenset({"redis", "rediss", "sentinel", "redis-socket", "socket"})
+AMQP_SCHEMES = frozenset({"amqp", "amqps", "pyamqp"})
 
 
 def reset():
@@ -102,7 +108,7 @@ def _connection(app):
         return held[1], True
     if held is not None:  # another process (forked) or another broker: never share its socket
         _local.held = None
-    connection = app.connection_for_write(**publish_options())
+    connection = app.connection_for_write(**publish_options(key[2]))
     _local.held = (key, connection)
     return connection, False
 

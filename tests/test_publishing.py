@@ -147,16 +147,30 @@ def test_a_blackholed_broker_costs_one_short_timeout_then_nothing(broker_down, m
 
 def test_the_timeouts_are_the_operators_and_apply_to_redis_and_amqp(settings):
     settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "PUBLISH_TIMEOUT_SECONDS": 1}
-    options = publishing.publish_options()
-    assert options["connect_timeout"] == 1
-    assert {key: options["transport_options"][key] for key in (
-        "socket_connect_timeout", "socket_timeout", "read_timeout", "write_timeout", "max_retries")} == {
-        "socket_connect_timeout": 1, "socket_timeout": 1, "read_timeout": 1, "write_timeout": 1, "max_retries": 0}
-    # Both transports read their options from the same connection: Redis takes socket_*, py-amqp the rest.
-    for url in ("redis://127.0.0.1:1/0", "amqp://127.0.0.1:1//"):
+    redis, amqp = (publishing.publish_options(url) for url in ("redis://127.0.0.1:1/0", "amqp://127.0.0.1:1//"))
+    assert redis["connect_timeout"] == amqp["connect_timeout"] == 1
+    assert redis["transport_options"] == {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0}
+    assert amqp["transport_options"] == {"read_timeout": 1, "write_timeout": 1, "max_retries": 0}
+    for url, options, key in (("redis://127.0.0.1:1/0", redis, "socket_connect_timeout"),
+                              ("amqp://127.0.0.1:1//", amqp, "read_timeout")):
         connection = Connection(url, **options)
-        channel_options = connection.transport_options
-        assert channel_options["socket_connect_timeout"] == 1 and connection.connect_timeout == 1
+        assert connection.transport_options[key] == 1 and connection.connect_timeout == 1
+
+
+def test_a_publish_to_the_sandboxs_sqlite_broker_is_taken(tmp_path, settings):
+    """The zero-setup broker (kombu's SQLAlchemy transport) refuses Redis/AMQP socket options: a
+    publish with them failed, and the demo's events waited for the tick's relay."""
+    from celery import Celery  # pylint: disable=import-outside-toplevel
+
+    url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    app = Celery("publish-check", broker=url, set_as_current=False)
+    app.conf.task_always_eager = False
+    assert publishing.publish_options(url)["transport_options"] == {"max_retries": 0}
+    @app.task(name="publish_check.noop", shared=False)
+    def noop(keys):
+        return keys
+
+    assert publishing.publish(noop, [["k1"]], queue="publish-check") is True
 
 
 def test_in_eager_mode_publish_runs_the_task_here():
