@@ -101,6 +101,18 @@ def may_change(user, automation):
         if _known(user) else False
 
 
+def document_scope_refusal(user, document):
+    """``scope_refusal`` for a v1 document's scope when it is well formed; None otherwise (a malformed
+    scope is left to validation, which names what to change)."""
+    scope = document.get("scope") or {}
+    if not isinstance(scope, dict):
+        return None
+    courses, orgs = scope.get("courses") or [], scope.get("orgs") or []
+    if not all(isinstance(items, list) and all(isinstance(item, str) for item in items) for items in (courses, orgs)):
+        return None
+    return scope_refusal(user, courses, orgs)
+
+
 def scope_refusal(user, scope_courses, scope_orgs):
     """Why ``user`` may not give an automation this scope (a message saying what to change), or None.
 

@@ -52,7 +52,7 @@ def dry_run_for(user, automation, document, learner_id, *, event_id=None):
         if errors:
             raise DryRunRefused(400, _("The document is not storable JSON."), errors=errors)
         document = restore_secrets(document, automation)
-    refusal = _scope_refusal(user, document)
+    refusal = authority.document_scope_refusal(user, document)
     if refusal:
         raise DryRunRefused(403, refusal, errors=[{"path": "scope.courses", "message": refusal}])
     errors = validate_document(document, automation_id=getattr(automation, "pk", None), actor=user)
@@ -94,17 +94,6 @@ def may_try_with(user, scope_courses, learner_id):
         return False
     return may_preview_learner(user, scope_courses, learner_id)
 
-
-def _scope_refusal(user, document):
-    """As saving asks it: may ``user`` give an automation this scope? (A malformed scope is left to
-    validation, which names what to change.)"""
-    scope = document.get("scope") or {}
-    if not isinstance(scope, dict):
-        return None
-    courses, orgs = scope.get("courses") or [], scope.get("orgs") or []
-    if not all(isinstance(items, list) and all(isinstance(item, str) for item in items) for items in (courses, orgs)):
-        return None
-    return authority.scope_refusal(user, courses, orgs)
 
 
 def _number(value):

@@ -21,7 +21,6 @@ from ..dry_runs import DryRunRefused, dry_run_for
 from ..engine.definition import dump_document
 from ..exceptions import InvalidAutomation
 from ..models import Automation
-from ..rest.views import _scope_refusal_of_document
 from . import builder_pickers as pickers
 from .builder_catalogue import catalogue_data
 from .builder_errors import located
@@ -196,7 +195,7 @@ class AutomationBuilderMixin:
                                 status=400)
         document = body["document"]
         automation = self._builder_automation(request, body.get("automation_id"), change=True)
-        refusal = _scope_refusal_of_document(request.user, document)
+        refusal = authority.document_scope_refusal(request.user, document)
         if refusal:
             return JsonResponse({"errors": located(document, [{"path": "scope.courses", "message": refusal}])},
                                 status=403)

@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
 from ..api import update_automation
-from ..authority import may_change, scope_refusal, visible_automation_ids
+from ..authority import document_scope_refusal, may_change, scope_refusal, visible_automation_ids
 from ..definition_changes import learners_at_removed_steps
 from ..engine.json_values import MAX_NUMBER
 from ..exceptions import InvalidAutomation
@@ -20,7 +20,7 @@ from ..models import Automation
 from .permissions import CanManageAutomations
 from .schema import DOCUMENT
 from .serializers import DetailSerializer, DocumentErrorsSerializer, ImportedAutomationSerializer, RefusalSerializer
-from .views import PluginAPIView, _export_path, _invalid, _scope_refusal_of_document, _scope_refused
+from .views import PluginAPIView, _export_path, _invalid, _scope_refused, _ScopeRefused
 
 
 class LearnersAtRemovedStepSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -61,7 +61,7 @@ class AutomationUpdateView(PluginAPIView):
         document = request.data
         if not isinstance(document, dict):
             return _invalid([{"path": "", "message": "the body must be a v1 document (a JSON object)"}])
-        refusal = _scope_refusal_of_document(request.user, document)
+        refusal = document_scope_refusal(request.user, document)
         if refusal:
             return _scope_refused(refusal)
         if request.query_params.get("move_learners_on", "").lower() not in ("true", "1", "yes"):
@@ -75,17 +75,13 @@ class AutomationUpdateView(PluginAPIView):
                 saved = update_automation(automation, document, actor=request.user)
                 refusal = scope_refusal(request.user, saved.scope_courses, saved.scope_orgs)
                 if refusal:
-                    raise _Refused(refusal)
+                    raise _ScopeRefused(refusal)
         except InvalidAutomation as error:
             return _invalid(error.errors)
-        except _Refused as error:
+        except _ScopeRefused as error:
             return _scope_refused(str(error))
         return Response({"id": saved.pk, "name": saved.name, "status": saved.status,
                          "export_url": request.build_absolute_uri(_export_path(saved.pk))})
-
-
-class _Refused(Exception):
-    pass
 
 
 def _changeable(user, pk):

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..api import export_automation, import_automation
-from ..authority import scope_refusal, visible_automation_ids
+from ..authority import document_scope_refusal, scope_refusal, visible_automation_ids
 from ..conf import get_setting
 from ..custom_events import Refused, register_or_learn, registration_enabled
 from ..engine.json_values import MAX_NUMBER
@@ -299,7 +299,7 @@ class AutomationListView(PluginAPIView):
         document = request.data
         if not isinstance(document, dict):
             return _invalid([{"path": "", "message": "the body must be a v1 document (a JSON object)"}])
-        refusal = _scope_refusal_of_document(request.user, document)
+        refusal = document_scope_refusal(request.user, document)
         if refusal:
             return _scope_refused(refusal)
         try:
@@ -401,14 +401,3 @@ def _invalid(errors):
 def _scope_refused(refusal):
     return Response({"detail": refusal, "errors": [{"path": "scope", "message": refusal}]},
                     status=status.HTTP_403_FORBIDDEN)
-
-
-def _scope_refusal_of_document(user, document):
-    """``scope_refusal`` for a document whose scope is well formed; None otherwise (validation reports it)."""
-    scope = document.get("scope") or {}
-    if not isinstance(scope, dict):
-        return None
-    courses, orgs = scope.get("courses") or [], scope.get("orgs") or []
-    if not all(isinstance(items, list) and all(isinstance(item, str) for item in items) for items in (courses, orgs)):
-        return None
-    return scope_refusal(user, courses, orgs)
