@@ -182,7 +182,11 @@ class Workers:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: the warm shutdown did not finish
+            self.process.kill()
+            self.process.wait(timeout=30)
 
 
 def _wait_for(check, target, timeout=900, interval=0.05):

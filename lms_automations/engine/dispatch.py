@@ -55,8 +55,10 @@ def dispatch_events(keys=None, *, inline_execution=None, attempt=0):
         return sweep()
     user_ids = set(Event.objects.filter(idempotency_key__in=list(keys), dispatched_at__isnull=True)
                    .values_list("user_id", flat=True))
-    if not user_ids:
+    if not user_ids and inline_execution is not None:
         return 0
+    # A message whose events another task took (its batch filled with them) still fills a batch with
+    # the oldest events nobody holds: under a backlog the workers drain events, not messages.
     skipped = []
     handled = dispatch_learners(user_ids, inline_execution=inline_execution, fill=inline_execution is None,
                                 skip_locked=True, skipped=skipped)
@@ -113,21 +115,26 @@ def dispatch_learners(user_ids, *, skip_locked=False, inline_execution=None, fil
     handled, ready = 0, []
     ordered = sorted(set(user_ids))
     follow_ups = 0
-    while ordered:
+    chunks = [[]] if fill and not ordered else None  # nobody named: only the fill
+    while ordered or chunks:
         held = []
-        for start in range(0, len(ordered), LEARNERS_PER_BATCH):
-            chunk = ordered[start:start + LEARNERS_PER_BATCH]
+        for chunk in chunks or [ordered[start:start + LEARNERS_PER_BATCH]
+                                for start in range(0, len(ordered), LEARNERS_PER_BATCH)]:
+            room = LEARNERS_PER_BATCH - len(chunk) if fill else 0
+            candidates = _ensure_lock_rows(chunk, room)
+            if not chunk and not candidates:
+                continue
             try:
                 with transaction.atomic():
                     count, runs = _dispatch_batch(chunk, skip_locked=skip_locked, held=held, skipped=skipped,
-                                                  fill=LEARNERS_PER_BATCH - len(chunk) if fill else 0)
+                                                  fill=room, candidates=candidates)
             except Exception:  # pylint: disable=broad-except
                 log.exception("lms_automations: a dispatch batch of %d learner(s) failed; retrying them one by one",
                               len(chunk))
                 count, runs = _dispatch_isolated(chunk)
             handled += count
             ready.extend(runs)
-        ordered = _late_learners(held) if follow_ups < MAX_FOLLOW_UPS else []
+        ordered, chunks = (_late_learners(held) if follow_ups < MAX_FOLLOW_UPS else []), None
         follow_ups += 1
     if inline_execution == "sync":
         inline = [run.pk for run in ready if run.automation.execution == Automation.EXECUTION.sync]
@@ -177,9 +184,10 @@ def _dispatch_isolated(user_ids):
     """After a failed batch: each learner alone, and a learner that still fails event by event."""
     handled, ready = 0, []
     for user_id in user_ids:
+        _ensure_lock_rows([user_id])
         try:
             with transaction.atomic():
-                count, runs = _dispatch_batch([user_id])
+                count, runs = _dispatch_batch([user_id], candidates=())
         except Exception:  # pylint: disable=broad-except
             log.exception("lms_automations: dispatch for learner %s failed; retrying event by event", user_id)
             count, runs = _dispatch_one_by_one(user_id)
@@ -192,10 +200,11 @@ def _dispatch_one_by_one(user_id):
     handled, ready = 0, []
     pending = list(Event.objects.filter(user_id=user_id, dispatched_at__isnull=True)
                    .order_by("recorded_at", "id").values_list("pk", flat=True)[:EVENTS_PER_PASS])
+    _ensure_lock_rows([user_id])
     for event_id in pending:
         try:
             with transaction.atomic():
-                count, runs = _dispatch_batch([user_id], only_event=event_id)
+                count, runs = _dispatch_batch([user_id], only_event=event_id, candidates=())
         except Exception as error:  # pylint: disable=broad-except
             with transaction.atomic():
                 event = Event.objects.select_for_update().filter(pk=event_id, dispatched_at__isnull=True).first()
@@ -207,31 +216,48 @@ def _dispatch_one_by_one(user_id):
     return handled, ready
 
 
+def _ensure_lock_rows(user_ids, room=0):
+    """Before the batch's transaction: the dispatch rows of these learners, and of up to ``room``
+    learners with the oldest undispatched events (the batch's fill candidates, returned), created if
+    missing — in a statement of its own, ascending. Created inside the batch, two workers' inserts of
+    each other's learners waited for each other until the database broke the deadlock (a second on
+    PostgreSQL: the p95 latency); an insert that finds every row present writes nothing."""
+    candidates = set()
+    if room > 0:
+        candidates = set(Event.objects.filter(dispatched_at__isnull=True).exclude(user_id__in=list(user_ids))
+                         .order_by("recorded_at", "id").values_list("user_id", flat=True)[:room])
+    wanted = sorted(set(user_ids) | candidates)
+    if wanted:
+        LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in wanted],
+                                                ignore_conflicts=True)
+    return candidates
+
+
 def _lock_learners(user_ids, skip_locked):
-    """Lock the learners' dispatch rows in user-id order (created if missing); returns the ids held."""
-    LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in user_ids],
-                                            ignore_conflicts=True)
+    """Lock the learners' dispatch rows in user-id order; returns the ids held (a learner without a
+    row — created by ``_ensure_lock_rows`` before the transaction, deleted at retirement — is not)."""
     return list(LearnerDispatchLock.objects.select_for_update(skip_locked=skip_locked)
                 .filter(user_id__in=user_ids).order_by("user_id").values_list("user_id", flat=True))
 
 
-def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, skipped=None, held=None):
+def _dispatch_batch(user_ids, *, skip_locked=False, only_event=None, fill=0, skipped=None, held=None,
+                    candidates=None):
     """Inside a transaction: match these learners' pending events; returns ``(handled, runs to advance)``.
-    ``held`` receives the learners locked (whose late events the caller looks for after the commit)."""
+    ``held`` receives the learners locked (whose late events the caller looks for after the commit);
+    ``candidates``, the learners whose dispatch rows were made for the fill."""
+    if candidates is None:
+        _ensure_lock_rows(user_ids)
     locked = _lock_learners(user_ids, skip_locked)
     if skipped is not None and len(locked) < len(user_ids):
         skipped.extend(set(user_ids) - set(locked))
-    if fill > 0:
-        # Others' learners after ours, never waiting for them: no lock order can go round in a circle.
-        # Events another worker has locked are skipped: two workers filling at once take different ones.
-        more = set(Event.objects.select_for_update(skip_locked=True).filter(dispatched_at__isnull=True)
-                   .exclude(user_id__in=user_ids).order_by("recorded_at", "id")
-                   .values_list("user_id", flat=True)[:fill]) - set(user_ids)
-        if more:
-            LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in more],
-                                                    ignore_conflicts=True)
-            locked += list(LearnerDispatchLock.objects.select_for_update(skip_locked=True)
-                           .filter(user_id__in=more).order_by("user_id").values_list("user_id", flat=True))
+    more = set(candidates or ()) - set(user_ids)
+    if fill > 0 and more:
+        # The fill candidates' learners after ours, never waiting for them (SKIP LOCKED on their
+        # dispatch rows, read before the transaction): no lock order can go round in a circle, and
+        # two workers filling at once take different learners. Their event rows are not locked
+        # here: locking another worker's learner's events while waiting for our own deadlocked.
+        locked += list(LearnerDispatchLock.objects.select_for_update(skip_locked=True)
+                       .filter(user_id__in=more).order_by("user_id").values_list("user_id", flat=True))
     if locked:
         retired = drop_retired(locked)  # a retired learner's events are deleted, never matched (ADR 0011)
         locked = [user_id for user_id in locked if user_id not in retired]

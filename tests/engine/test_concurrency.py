@@ -120,3 +120,34 @@ def test_only_events_no_other_batch_has_taken_are_put_back(learner):
     finally:
         release.set()
         thread.join(timeout=30)
+
+
+def test_two_workers_filling_their_batches_with_each_others_new_learners_do_not_deadlock(
+        learner, django_user_model, caplog):
+    # Each worker holds the learner its message names, then fills its batch with the other's: the
+    # learners' dispatch rows are new. Created inside the batches, each insert waited for the other
+    # worker's, until the database broke the deadlock (a second on PostgreSQL) and a batch failed.
+    from lms_automations.engine import dispatch
+
+    automation = Automation.objects.create(name="welcome", status="active")
+    Trigger.objects.create(automation=automation, event_type="custom.signup")
+    grace = django_user_model.objects.create(username="grace")
+    record(learner, "ada")
+    record(grace, "grace")
+    original, both_hold, seen = dispatch._lock_learners, threading.Barrier(2), threading.local()
+
+    def lock_then_wait_for_the_other(user_ids, skip_locked):
+        locked = original(user_ids, skip_locked)
+        if not getattr(seen, "once", False):
+            seen.once = True
+            both_hold.wait(timeout=30)
+        return locked
+
+    dispatch._lock_learners = lock_then_wait_for_the_other
+    try:
+        in_parallel([lambda: dispatch.dispatch_events(["ada"]), lambda: dispatch.dispatch_events(["grace"])])
+    finally:
+        dispatch._lock_learners = original
+    assert "failed" not in caplog.text
+    assert Run.objects.filter(automation=automation).count() == 2
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
