@@ -13,7 +13,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..happened.recording import record_events
+from ..happened.recording import record_events, record_new_events
 from ..models import ActionExecution, Automation, EntryRefusal, Event, LearnerEntry, Run, RunLog, RunWake
 from .bulk import update_rows
 from .sequences import sequence_after, started_by_of, started_event
@@ -107,8 +107,9 @@ class Batch:
             for run in self.new_runs:
                 if run.pk is None:  # a backend that cannot return the ids of a bulk insert
                     run.save(force_insert=True)
-            self.events.extend(started_event(run, started_by=started_by_of(run), now=self.now)
-                               for run in self.new_runs)
+            # Keys new by construction (the new run's id): one insert, no read of known keys.
+            record_new_events([started_event(run, started_by=started_by_of(run), now=self.now)
+                               for run in self.new_runs])
         ended_ids = [run.pk for run in self.ended_runs]
         if ended_ids:
             LearnerEntry.objects.filter(active_run_id__in=ended_ids).exclude(
