@@ -1,5 +1,5 @@
 # lms-automations — developer commands. `make demo` and `make test` are the two that matter.
-.PHONY: help requirements requirements312 demo test test-all test-oldest test-services test-browser quality tox upgrade clean bench
+.PHONY: help requirements requirements312 demo test test-all test-oldest test-services test-browser quality tox upgrade clean bench extract_translations
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -35,6 +35,7 @@ help:
 	@echo "make test-browser   admin pages in headless Chromium (installs Debian chromium if missing)"
 	@echo "make bench          the benchmarks' table (BENCH_ARGS=\"--database postgres --size medium\"; benchmarks/README.md)"
 	@echo "make quality        ruff check"
+	@echo "make extract_translations  refresh lms_automations/conf/locale/en/LC_MESSAGES/django.po and djangojs.po"
 	@echo "make assets         rebuild the builder's static files from assets/builder/ (node; the built files are committed)"
 	@echo "make tox            the tox matrix (py311-django42, py311-django52, py312-django52, quality); TOX_ARGS=..."
 	@echo "make upgrade        re-pin requirements/py311 and requirements/py312 (UPGRADE= keeps current pins)"
@@ -114,6 +115,13 @@ QUALITY_PATHS := lms_automations sandbox tests benchmarks setup.py
 quality: requirements
 	@echo "==> ruff check"
 	$(VENV)/bin/ruff check $(QUALITY_PATHS)
+
+# The source (English) catalogues, as Open edX plugins keep them: run from the package, Django's
+# makemessages writes into its conf/locale. File names without line numbers keep the diffs small.
+# Needs GNU gettext (apt-get install gettext). tests/test_translations.py checks they are current.
+MAKEMESSAGES = ../$(VENV)/bin/python ../manage.py makemessages -l en --add-location=file --no-obsolete -v0
+extract_translations: requirements
+	cd lms_automations && $(MAKEMESSAGES) -d django && $(MAKEMESSAGES) -d djangojs
 
 # tox finds its interpreters on PATH; pyenv's shims refuse versions that are not selected, so put
 # the interpreters found above first. `make tox TOX_ARGS="-e py311-django42"`.

@@ -59,7 +59,10 @@ class DatesExtend(Action):
     def execute(self, params, context):
         course_key = rendered_course_key(params)
         days = params["days"]
-        blocks = context.host.extend_due_dates(context.user_id, course_key, days, params.get("block_keys"))
+        # Keyed on the step: a retry (after the LMS call, before the step was recorded) leaves the
+        # dates this step already moved, since the LMS can only add days to the current date.
+        blocks = context.host.extend_due_dates(context.user_id, course_key, days, params.get("block_keys"),
+                                               idempotency_key=context.idempotency_key)
         if not blocks:
             raise PermanentError(f"{course_key} has no due dates to extend (set them in Studio, or list "
                                  "block_keys that have one)")

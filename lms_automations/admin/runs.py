@@ -6,6 +6,8 @@ Save button — staff act on runs through Cancel and Replay (``run_views``).
 """
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -42,12 +44,23 @@ class ActionExecutionInline(admin.TabularInline):
     model = ActionExecution
     extra = 0
     can_delete = False
-    fields = ("step_id", "visit", "action", "status", "attempts", "error", "last_change")
+    fields = ("step_id", "step_visit", "action", "status", "attempts", "error", "last_change")
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Actions executed")
 
+    def get_queryset(self, request):
+        """Each execution numbered among its step's: ``visit`` is the run's count of step moves (it
+        keys the execution), so a step reached once as the run's third move has visit 3."""
+        return super().get_queryset(request).annotate(step_visit=Window(
+            RowNumber(), partition_by=[F("run_id"), F("step_id")], order_by=[F("visit").asc(), F("pk").asc()]))
+
+    @admin.display(description=gettext_lazy("Visit"))
+    def step_visit(self, obj):
+        return obj.step_visit
+
     @admin.display(description=gettext_lazy("Last change"))
     def last_change(self, obj):
+        """The engine's time of the step's last attempt (a sandbox's cut-short wait included)."""
         return moment(obj.modified, timezone.get_current_timezone(), with_zone=False)
 
     def has_add_permission(self, request, obj=None):

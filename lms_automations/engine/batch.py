@@ -134,11 +134,13 @@ class Batch:
         if self.new_executions:
             for execution in self.new_executions:
                 execution.run_id = execution.run.pk
-                execution.created = execution.modified = now
+                # The engine's time, as the step's timeline row has: a wait cut short (the sandbox's
+                # "let the days pass", a test's clock) is later than the wall clock.
+                execution.created = execution.modified = self.now
             ActionExecution.objects.bulk_create(self.new_executions)
         if self.dirty_executions:
             for execution in self.dirty_executions.values():
-                execution.modified = now
+                execution.modified = self.now
             update_rows(ActionExecution, self.dirty_executions.values(), EXECUTION_FIELDS)
         if self.refusals:
             EntryRefusal.objects.bulk_create(self.refusals)

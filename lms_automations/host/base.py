@@ -8,6 +8,13 @@ A backend that cannot do something raises ``PermanentError`` naming what is miss
 from ..engine.errors import PermanentError
 
 
+def extension_reason(days, idempotency_key=None):
+    """The reason a due-date override is written with: staff read it on the LMS's extension list,
+    and with the step's key in it a retried step recognises the overrides it already wrote."""
+    reason = f"lms_automations: extended by {days} days"
+    return f"{reason} (step {idempotency_key})" if idempotency_key else reason
+
+
 class HostBackend:
     """Base class of host backends; every method must be overridden by a complete backend."""
 
@@ -127,7 +134,13 @@ class HostBackend:
     def generate_certificate(self, user_id, course_key, *, allowlist=False):
         self._missing("generate certificates")
 
-    def extend_due_dates(self, user_id, course_key, days, block_keys=None):
+    def extend_due_dates(self, user_id, course_key, days, block_keys=None, idempotency_key=None):
+        """Personal due dates ``days`` later for every dated block or ``block_keys``; returns how many.
+
+        With ``idempotency_key`` (the step's) it happens once per step: each override carries the key
+        in its reason (``extension_reason``), and a block that already has this step's override is left
+        as it is, so a step retried after the LMS call sets the same date instead of adding the days
+        again (the LMS can only add to the current date)."""
         self._missing("extend due dates")
 
     # --- cohorts --------------------------------------------------------------------------------

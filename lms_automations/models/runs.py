@@ -183,7 +183,8 @@ class ActionExecution(TimeStampedModel):
         ordering = ["run_id", "created"]
 
     def __str__(self):
-        return f"{self.action} at {self.step_id} (visit {self.visit}): {self.status}"
+        # Not ``visit``: it counts the run's step moves (a step reached once may have visit 3).
+        return f"{self.action} at {self.step_id}: {self.status}"
 
 
 class EntryRefusal(models.Model):

@@ -6,21 +6,20 @@ whatever the automation's status — an active automation keeps running what it 
 that removes steps where learners are answers 409 with who is where and where they will go, until
 the caller confirms with ``?move_learners_on=true``.
 """
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
 from ..api import update_automation
-from ..authority import document_scope_refusal, may_change, scope_refusal, visible_automation_ids
+from ..authority import may_change, visible_automation_ids
 from ..definition_changes import learners_at_removed_steps
 from ..engine.json_values import MAX_NUMBER
-from ..exceptions import InvalidAutomation
 from ..models import Automation
+from .automation_saving import checked_body, saved, saved_answer
 from .permissions import CanManageAutomations
-from .schema import DOCUMENT
+from .schema import DOCUMENT_OR_ENVELOPE
 from .serializers import DetailSerializer, DocumentErrorsSerializer, ImportedAutomationSerializer, RefusalSerializer
-from .views import PluginAPIView, _export_path, _invalid, _scope_refused, _ScopeRefused
+from .views import PluginAPIView, _export_path
 
 
 class LearnersAtRemovedStepSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -43,7 +42,7 @@ class AutomationUpdateView(PluginAPIView):
 
     openapi = {
         "put": {
-            "operation_id": "automations_update", "request": {"application/json": DOCUMENT},
+            "operation_id": "automations_update", "request": {"application/json": DOCUMENT_OR_ENVELOPE},
             "parameters": [OpenApiParameter("move_learners_on", bool, description=(
                 "confirms removing steps where learners are: they go on to the next step that remains"))],
             "responses": {
@@ -58,30 +57,20 @@ class AutomationUpdateView(PluginAPIView):
 
     def put(self, request, pk):
         automation = _changeable(request.user, pk)
-        document = request.data
-        if not isinstance(document, dict):
-            return _invalid([{"path": "", "message": "the body must be a v1 document (a JSON object)"}])
-        refusal = document_scope_refusal(request.user, document)
-        if refusal:
-            return _scope_refused(refusal)
+        body, refused = checked_body(request.data, request.user)
+        if refused:
+            return refused
         if request.query_params.get("move_learners_on", "").lower() not in ("true", "1", "yes"):
-            holding = learners_at_removed_steps(automation, document)
+            holding = learners_at_removed_steps(automation, body.document)
             if holding:
                 return Response({"detail": "Learners are at steps this document removes; send it again with "
                                            "?move_learners_on=true to move them on to the next step that remains.",
                                  "learners": holding}, status=409)
-        try:
-            with transaction.atomic():
-                saved = update_automation(automation, document, actor=request.user)
-                refusal = scope_refusal(request.user, saved.scope_courses, saved.scope_orgs)
-                if refusal:
-                    raise _ScopeRefused(refusal)
-        except InvalidAutomation as error:
-            return _invalid(error.errors)
-        except _ScopeRefused as error:
-            return _scope_refused(str(error))
-        return Response({"id": saved.pk, "name": saved.name, "status": saved.status,
-                         "export_url": request.build_absolute_uri(_export_path(saved.pk))})
+        updated, refused = saved(body, request.user, lambda document: update_automation(
+            automation, document, actor=request.user))
+        if refused:
+            return refused
+        return Response(saved_answer(updated, request.build_absolute_uri(_export_path(updated.pk))))
 
 
 def _changeable(user, pk):

@@ -10,6 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.views import SpectacularAPIView
 
+from ..admin.builder_settings import MAX_LABEL_LENGTH, MAX_LABELS, MAX_TEST_LEARNERS
 from ..engine import document_checks as limits
 from ..engine.json_values import MAX_DEPTH
 from ..models import Automation, ExitCondition
@@ -128,7 +129,24 @@ DOCUMENT_COMPONENTS["DryRunReport"] = {
     "required": ["learner", "automation", "now", "triggers", "entry", "steps", "outcome"],
     "additionalProperties": True,
 }
+DOCUMENT_COMPONENTS["AutomationWithSettings"] = {
+    "type": "object",
+    "description": "The v1 document with what this site keeps beside it (rest.automation_saving): labels and "
+                   "test learners, checked as the builder checks them; a key left out leaves them as they are.",
+    "required": ["document"],
+    "additionalProperties": False,
+    "properties": {
+        "document": _ref("AutomationDocument"),
+        "labels": {"type": "array", "maxItems": MAX_LABELS,
+                   "items": {"type": "string", "maxLength": MAX_LABEL_LENGTH}},
+        "test_learners": {"type": "array", "maxItems": MAX_TEST_LEARNERS,
+                          "items": {"type": "integer", "minimum": 1},
+                          "description": "learner ids: learners the caller may name (a course team member: "
+                                         "learners of their courses of the scope)"},
+    },
+}
 DOCUMENT = _ref("AutomationDocument")
+DOCUMENT_OR_ENVELOPE = {"oneOf": [DOCUMENT, _ref("AutomationWithSettings")]}
 DRY_RUN_REPORT = _ref("DryRunReport")
 FIELD_ERRORS = _ref("FieldErrors")
 

@@ -122,6 +122,7 @@ class AutomationSummarySerializer(serializers.Serializer):  # pylint: disable=ab
     execution = serializers.ChoiceField(choices=Automation.EXECUTION)
     scope = ScopeSerializer()
     triggers = serializers.ListField(child=serializers.CharField(), help_text="the event types that start a run")
+    labels = serializers.ListField(child=serializers.CharField(), help_text="this site's labels of the automation")
     counts = CountsSerializer()
     modified = serializers.DateTimeField()
     export_url = serializers.URLField()
@@ -133,6 +134,9 @@ class ImportedAutomationSerializer(serializers.Serializer):  # pylint: disable=a
     id = serializers.IntegerField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=Automation.STATUS)
+    labels = serializers.ListField(child=serializers.CharField(), help_text="this site's labels of the automation")
+    test_learners = serializers.ListField(child=serializers.IntegerField(),
+                                          help_text="ids of the learners who may enter it while it is in testing")
     export_url = serializers.URLField()
 
 
@@ -183,6 +187,7 @@ def automation_summary(automation, run_counts, step_count, export_url):
         "execution": automation.execution,
         "scope": {"courses": list(automation.scope_courses or []), "orgs": list(automation.scope_orgs or [])},
         "triggers": [trigger.event_type for trigger in automation.triggers.all()],
+        "labels": list(automation.labels or []),
         "counts": {"steps": step_count, "runs": run_counts},
         "modified": serializers.DateTimeField().to_representation(automation.modified),
         "export_url": export_url,

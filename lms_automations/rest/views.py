@@ -17,20 +17,20 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..api import export_automation, import_automation
-from ..authority import document_scope_refusal, scope_refusal, visible_automation_ids
+from ..authority import visible_automation_ids
 from ..conf import get_setting
 from ..custom_events import Refused, register_or_learn, registration_enabled
 from ..engine.json_values import MAX_NUMBER
-from ..exceptions import InvalidAutomation
 from ..models import Automation, Event, Run, Step
 from ..recording import record_event
 from ..retirement import is_retired
 from . import payloads
 from .authentication import user_authenticators
+from .automation_saving import checked_body, saved, saved_answer
 from .hmac_auth import SignedSource
 from .parsers import BoundedJSONParser
 from .permissions import CanDryRun, CanIngestEvents, CanManageAutomations
-from .schema import DOCUMENT, DRY_RUN_REPORT, FIELD_ERRORS, PluginAutoSchema
+from .schema import DOCUMENT, DOCUMENT_OR_ENVELOPE, DRY_RUN_REPORT, FIELD_ERRORS, PluginAutoSchema
 from .serializers import (
     AutomationSummarySerializer,
     DetailSerializer,
@@ -256,7 +256,7 @@ class AutomationListView(PluginAPIView):
             "responses": {200: AutomationSummarySerializer(many=True), 400: FIELD_ERRORS, **_DETAIL_ANSWERS},
         },
         "post": {
-            "operation_id": "automations_import", "request": {"application/json": DOCUMENT},
+            "operation_id": "automations_import", "request": {"application/json": DOCUMENT_OR_ENVELOPE},
             "responses": {
                 201: ImportedAutomationSerializer,
                 400: OpenApiResponse(DocumentErrorsSerializer, "the document's errors, each with its path (or, "
@@ -296,26 +296,15 @@ class AutomationListView(PluginAPIView):
         return paginator.get_paginated_response(results)
 
     def post(self, request):
-        document = request.data
-        if not isinstance(document, dict):
-            return _invalid([{"path": "", "message": "the body must be a v1 document (a JSON object)"}])
-        refusal = document_scope_refusal(request.user, document)
-        if refusal:
-            return _scope_refused(refusal)
-        try:
-            with transaction.atomic():
-                automation = import_automation(document, owner=request.user, actor=request.user)
-                # The saved scope is what counts (the check above only saw a well-formed document's).
-                refusal = scope_refusal(request.user, automation.scope_courses, automation.scope_orgs)
-                if refusal:
-                    raise _ScopeRefused(refusal)
-        except InvalidAutomation as error:
-            return _invalid(error.errors)
-        except _ScopeRefused as error:
-            return _scope_refused(str(error))
+        body, refused = checked_body(request.data, request.user)
+        if refused:
+            return refused
+        automation, refused = saved(body, request.user, lambda document: import_automation(
+            document, owner=request.user, actor=request.user))
+        if refused:
+            return refused
         location = _export_path(automation.pk)
-        return Response({"id": automation.pk, "name": automation.name, "status": automation.status,
-                         "export_url": request.build_absolute_uri(location)},
+        return Response(saved_answer(automation, request.build_absolute_uri(location)),
                         status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
@@ -386,18 +375,5 @@ def _visible_automation(user, pk):
     return automation
 
 
-class _ScopeRefused(Exception):
-    pass
-
-
 def _export_path(automation_id):
     return reverse("lms_automations:rest-automation-export", kwargs={"pk": automation_id})
-
-
-def _invalid(errors):
-    return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _scope_refused(refusal):
-    return Response({"detail": refusal, "errors": [{"path": "scope", "message": refusal}]},
-                    status=status.HTTP_403_FORBIDDEN)

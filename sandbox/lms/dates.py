@@ -50,9 +50,12 @@ def due_dates(user, course_key, field="due"):
     return dates
 
 
-def extend_due_dates(user, course_key, days, block_keys=None, reason=""):
+def extend_due_dates(user, course_key, days, block_keys=None, reason="", once=False):
     """Give ``user`` personal due dates ``days`` later than their current ones, for every dated block
-    or only ``block_keys`` (each must have a course-wide date: ``MissingDateError``). Returns how many."""
+    or only ``block_keys`` (each must have a course-wide date: ``MissingDateError``). Returns how many.
+
+    ``once``: a block that already has an override of ``user``'s with this very ``reason`` keeps it
+    (the plugin's reasons name the step, so a retried step does not add the days twice)."""
     wanted = None if not block_keys else {str(key) for key in block_keys}
     with transaction.atomic():
         current = due_dates(user, course_key)
@@ -62,10 +65,12 @@ def extend_due_dates(user, course_key, days, block_keys=None, reason=""):
         rows = {row.location: row
                 for row in ContentDate.objects.filter(course__course_key=str(course_key), field="due")}
         chosen = [key for key in sorted(current) if wanted is None or key in wanted]
+        done = set(UserDate.objects.filter(user=user, reason=reason, content_date__location__in=chosen)
+                   .values_list("content_date__location", flat=True)) if once else set()
         UserDate.objects.bulk_create(
             UserDate(user=user, content_date=rows[key], abs_date=current[key] + datetime.timedelta(days=days),
                      reason=reason)
-            for key in chosen)
+            for key in chosen if key not in done)
     return len(chosen)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from opaque_keys import InvalidKeyError
 
 from lms_automations.engine.errors import PermanentError
-from lms_automations.host.base import HostBackend
+from lms_automations.host.base import HostBackend, extension_reason
 
 from . import dates, models, services
 
@@ -217,12 +217,14 @@ class SandboxHost(HostBackend):
             raise PermanentError("the learner has not passed, so no certificate was generated (allowlist bypasses)")
         services.award_certificate(_user(user_id), course_key)
 
-    def extend_due_dates(self, user_id, course_key, days, block_keys=None):
-        """Personal due dates ``days`` later, as edx-when's overrides (the course's dates stay)."""
+    def extend_due_dates(self, user_id, course_key, days, block_keys=None, idempotency_key=None):
+        """Personal due dates ``days`` later, as edx-when's overrides (the course's dates stay); once
+        per step with ``idempotency_key`` (``HostBackend.extend_due_dates``)."""
         _course(course_key)
         try:
             return dates.extend_due_dates(_user(user_id), course_key, days, block_keys,
-                                          reason=f"lms_automations: extended by {days} days")
+                                          reason=extension_reason(days, idempotency_key),
+                                          once=bool(idempotency_key))
         except dates.MissingDateError as error:
             raise PermanentError(f"no due date to extend on {error}") from None
 

@@ -73,8 +73,8 @@ class RecordingHost(SandboxHost):
     def __init__(self):
         self.calls = []
 
-    def extend_due_dates(self, user_id, course_key, days, block_keys=None):
-        self.calls.append(("extend_due_dates", user_id, course_key, days, block_keys))
+    def extend_due_dates(self, user_id, course_key, days, block_keys=None, idempotency_key=None):
+        self.calls.append(("extend_due_dates", user_id, course_key, days, block_keys, idempotency_key))
         return len(block_keys or ()) or 3
 
     def send_notification(self, user_id, course_key, notification_type, context):

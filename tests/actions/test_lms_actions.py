@@ -7,10 +7,11 @@ from lms_automations.actions.certificates import CertificateGenerate
 from lms_automations.actions.cohorts import CohortAdd, CohortRemove
 from lms_automations.actions.enrollment import EnrollmentChangeMode, EnrollmentEnroll, EnrollmentUnenroll
 from lms_automations.actions.progress import DatesExtend, ProgressMarkComplete
-from lms_automations.engine.errors import PermanentError
+from lms_automations.engine.errors import PermanentError, TransientError
 from lms_automations.host import get_host
 from lms_automations.models import Event
 from sandbox.lms import dates, services
+from sandbox.lms.host_backend import SandboxHost
 
 from .conftest import COURSE, NOW, RecordingHost, context_for
 
@@ -146,8 +147,8 @@ def test_dates_extend_asks_the_lms(ada, course):
     host = RecordingHost()
     DatesExtend().execute({"course_key": COURSE, "days": 7, "block_keys": BLOCKS[1:]}, context_for(ada, host=host))
     DatesExtend().execute({"course_key": COURSE, "days": 3}, context_for(ada, host=host))
-    assert host.calls == [("extend_due_dates", ada.pk, COURSE, 7, BLOCKS[1:]),
-                          ("extend_due_dates", ada.pk, COURSE, 3, None)]
+    assert host.calls == [("extend_due_dates", ada.pk, COURSE, 7, BLOCKS[1:], "11:act:1"),
+                          ("extend_due_dates", ada.pk, COURSE, 3, None, "11:act:1")]
 
 
 def test_dates_extend_moves_the_learners_own_due_dates_and_says_so(ada, course):
@@ -161,6 +162,36 @@ def test_dates_extend_moves_the_learners_own_due_dates_and_says_so(ada, course):
     assert dates.due_dates(None, COURSE) == {BLOCKS[0]: due, BLOCKS[1]: due}  # everyone else keeps theirs
     event = Event.objects.get(event_type="access.extended")
     assert event.payload["days"] == 7 and event.payload["blocks"] == 1 and event.payload["course_key"] == COURSE
+
+
+class FailingAfterTheExtension(SandboxHost):
+    """The LMS moved the dates, then the next read failed: the engine retries the whole step."""
+
+    def __init__(self):
+        self.failures = 1
+
+    def access_expires_at(self, user_id, course_key):
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("the LMS timed out")
+        return super().access_expires_at(user_id, course_key)
+
+
+def test_dates_extend_retried_after_the_lms_call_adds_its_days_once(ada, course):
+    services.enroll(ada, COURSE, mode="verified")
+    due = NOW + datetime.timedelta(days=10)
+    for block in BLOCKS:
+        dates.set_due_date(COURSE, block, due)
+    host = FailingAfterTheExtension()
+    with pytest.raises(TransientError):
+        DatesExtend().execute({"course_key": COURSE, "days": 7}, context_for(ada, host=host))
+    assert DatesExtend().execute({"course_key": COURSE, "days": 7}, context_for(ada, host=host)) == {
+        "days": 7, "blocks": 2}
+    assert dates.due_dates(ada, COURSE) == dict.fromkeys(BLOCKS, due + datetime.timedelta(days=7))
+    # Another step (or a later visit of this one) is another extension: its days are added.
+    DatesExtend().execute({"course_key": COURSE, "days": 7}, context_for(ada, "11:act:2", host=host))
+    assert dates.due_dates(ada, COURSE) == dict.fromkeys(BLOCKS, due + datetime.timedelta(days=14))
+    assert recorded("access.extended") == 2
 
 
 def test_dates_extend_without_due_dates_is_a_permanent_error(ada, course):

@@ -1,5 +1,6 @@
-"""Actions run by the engine: a webhook retried with the same Idempotency-Key, the run outcomes errors
-lead to, and a marketing e-mail to an unsubscribed learner failing silently."""
+"""Actions run by the engine: a webhook retried with the same Idempotency-Key, a due-date extension
+retried without adding its days twice, the run outcomes errors lead to, and a marketing e-mail to an
+unsubscribed learner failing silently."""
 import datetime
 import hashlib
 import hmac
@@ -11,8 +12,10 @@ from django.db import connection
 
 from lms_automations import api
 from lms_automations.actions.webhook import SIGNATURE_HEADER
+from lms_automations.engine.errors import TransientError
 from lms_automations.models import ActionExecution, MarketingConsent, Run, RunLog
-from sandbox.lms import services
+from sandbox.lms import dates, services
+from sandbox.lms.host_backend import SandboxHost
 
 from .conftest import COURSE
 from .endpoints import Endpoint
@@ -216,3 +219,33 @@ def test_the_timeline_masks_the_secret_params_a_third_party_action_declares(ada,
     lms(services.enroll, ada, COURSE)
     (entry,) = RunLog.objects.filter(kind=RunLog.KIND.action)
     assert entry.detail["params"] == {"tags": ["vip"], "api_token": "********"}
+
+
+def test_a_due_date_extension_retried_after_the_lms_call_moves_the_dates_once(ada, course, lms, tick, clock,
+                                                                              monkeypatch):
+    blocks = [f"block-v1:Demo+A1+2026+type@{kind}" for kind in ("html+block@intro", "problem+block@quiz-1")]
+    due = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+    for block in blocks:
+        dates.set_due_date(COURSE, block, due)
+    failures = [TransientError("the LMS timed out")]
+    real_expiry = SandboxHost.access_expires_at
+
+    def expiry_failing_once(self, user_id, course_key):
+        if failures:  # the dates have moved by now: the LMS's answer is what was lost
+            raise failures.pop()
+        return real_expiry(self, user_id, course_key)
+
+    monkeypatch.setattr(SandboxHost, "access_expires_at", expiry_failing_once)
+    automation_with({"id": "extend", "type": "action", "action": "dates.extend",
+                     "params": {"course_key": COURSE, "days": 7}})
+    lms(services.enroll, ada, COURSE, "verified")
+    run = Run.objects.get()
+    assert run.status == Run.STATUS.pending and dates.due_dates(ada, COURSE) == dict.fromkeys(
+        blocks, due + datetime.timedelta(days=7))
+    clock.shift(datetime.timedelta(hours=1))
+    tick()
+    run.refresh_from_db()
+    assert run.status == Run.STATUS.fulfilled
+    assert dates.due_dates(ada, COURSE) == dict.fromkeys(blocks, due + datetime.timedelta(days=7))
+    execution = ActionExecution.objects.get(run=run)
+    assert (execution.attempts, execution.result) == (2, {"days": 7, "blocks": 2})

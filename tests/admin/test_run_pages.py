@@ -2,6 +2,7 @@
 the second in the viewer's zone, nothing to save; the learner page with all their runs and events."""
 import copy
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -129,3 +130,35 @@ def test_the_learners_list_links_to_learner_pages(staff_client, automation, ada)
     _started_run(automation, ada)
     page = staff_client.get("/admin/lms_automations/learner/").content.decode()
     assert f'href="/admin/lms_automations/learner/{ada.pk}/"' in page
+
+
+def _actions_executed(response):
+    """The "Actions executed" table as rendered: one ``{column: text}`` per row ("original" is the
+    row's own title, above its cells)."""
+    page = response.content.decode()
+    table = page[page.index("Actions executed"):]
+    table = table[:table.index("</table>")]
+    rows = []
+    for row in table.split('<tr class="form-row')[1:]:
+        cells = dict(re.findall(r'<td class="(?:field-)?(\w+)">\s*<p>\s*(.*?)\s*</p>', row, re.S))
+        rows.append(cells)
+    return rows
+
+
+def test_actions_executed_show_each_steps_visit_and_the_engines_time_after_a_cut_short_wait(
+        client, kyiv_staff, automation, ada):
+    from lms_automations.engine.stepping import advance_runs  # pylint: disable=import-outside-toplevel
+
+    client.force_login(kyiv_staff)
+    run = _started_run(automation, ada)
+    # The play page's "Let the days pass": the wall clock moved five minutes, the engine is told a day did.
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        advance_runs([run.pk], now=NOW + datetime.timedelta(days=1, minutes=1))
+    response = client.get(run_url(run, "change/"))
+    rows = _actions_executed(response)
+    assert [(row["step_id"], row["step_visit"], row["last_change"]) for row in rows] == [
+        ("first", "1", "2 Dec 2026 09:00:00"),
+        ("second", "1", "3 Dec 2026 09:01:00"),
+    ]
+    assert [row["original"] for row in rows] == ["tag.add at first: succeeded", "tag.add at second: succeeded"]
+    assert response.context["timeline"][-2].at == "3 Dec 2026 09:01:00"  # as the timeline says

@@ -132,6 +132,32 @@ def test_due_dates_move_for_this_learner_only(lms, host, ada):
     assert lms.due_dates[(COURSE, essay, "due", ada.pk)] == due + datetime.timedelta(days=2)
 
 
+def test_a_retried_extension_leaves_the_dates_its_step_already_moved(lms, host, ada, monkeypatch):
+    from edx_when import api as when_api  # pylint: disable=import-outside-toplevel
+
+    due = NOW + datetime.timedelta(days=7)
+    quiz, essay = block("problem", "quiz"), block("openassessment", "essay")
+    lms.due_dates[(COURSE, quiz, "due", None)] = due
+    lms.due_dates[(COURSE, essay, "due", None)] = due
+    real_set = when_api.set_date_for_block
+
+    def lost_after_the_first(course_id, block_id, *args, **kwargs):
+        if block_id == quiz:  # blocks are extended in key order: essay first, then quiz
+            raise ConnectionError("the LMS went away")
+        return real_set(course_id, block_id, *args, **kwargs)
+
+    monkeypatch.setattr(when_api, "set_date_for_block", lost_after_the_first)
+    with pytest.raises(ConnectionError):
+        host.extend_due_dates(ada.pk, str(COURSE), 3, idempotency_key="41:extend:1")
+    monkeypatch.setattr(when_api, "set_date_for_block", real_set)
+    assert host.extend_due_dates(ada.pk, str(COURSE), 3, idempotency_key="41:extend:1") == 2
+    assert lms.due_dates[(COURSE, quiz, "due", ada.pk)] == due + datetime.timedelta(days=3)
+    assert lms.due_dates[(COURSE, essay, "due", ada.pk)] == due + datetime.timedelta(days=3)
+    assert [row.reason for row in lms.user_dates] == ["lms_automations: extended by 3 days (step 41:extend:1)"] * 2
+    host.extend_due_dates(ada.pk, str(COURSE), 3, idempotency_key="41:extend:2")  # the next visit: 3 more
+    assert lms.due_dates[(COURSE, quiz, "due", ada.pk)] == due + datetime.timedelta(days=6)
+
+
 def test_extending_a_block_without_a_due_date_or_outside_the_course_fails_clearly(lms, host, ada):
     with pytest.raises(PermanentError, match="no due date to extend on"):
         host.extend_due_dates(ada.pk, str(COURSE), 3, [str(block("html", "hello"))])

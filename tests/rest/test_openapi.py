@@ -64,7 +64,9 @@ def test_the_schema_describes_the_plugins_endpoints_and_their_bodies(api_client,
                                                                     "idempotency_key"}
     assert {"200", "201", "400", "401", "403", "404", "409", "413", "429", "503"} <= set(ingest["responses"])
     imported = schema["paths"]["/api/automations/v1/automations/"]["post"]
-    assert imported["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/AutomationDocument")
+    bodies = imported["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert [body["$ref"].split("/")[-1] for body in bodies] == ["AutomationDocument", "AutomationWithSettings"]
+    assert set(components["AutomationWithSettings"]["properties"]) == {"document", "labels", "test_learners"}
     assert components["AutomationDocument"]["properties"]["name"]["maxLength"] == 255
     assert set(components["DocumentErrors"]["properties"]["errors"]["items"]["$ref"].split("/")[-1:]) == {"PathError"}
 

@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from ...conf import get_setting
 from ...engine.errors import PermanentError
+from ..base import extension_reason
 from .access import earliest_end
 from .errors import course_key_of, host_call, usage_key_of, user_for
 
@@ -107,24 +108,37 @@ class CoursesMixin:
         with host_call():
             return enrollment.upgrade_deadline
 
-    def extend_due_dates(self, user_id, course_key, days, block_keys=None):
+    def extend_due_dates(self, user_id, course_key, days, block_keys=None, idempotency_key=None):
         """Moves the learner's own due dates ``days`` later (edx-when personal overrides, as the
-        instructor dashboard's extensions do); other learners keep theirs."""
+        instructor dashboard's extensions do); other learners keep theirs. Blocks that already carry
+        this step's override (its reason names the step) keep it: see ``HostBackend.extend_due_dates``."""
         from edx_when import api as when_api  # pylint: disable=import-outside-toplevel
 
         key = course_key_of(course_key)
         user = user_for(user_id)
         wanted = None if not block_keys else {usage_key_of(block, key) for block in block_keys}
+        reason = extension_reason(days, idempotency_key)
         permanent = {when_api.MissingDateError: "a block has no due date to extend ({error})",
                      when_api.InvalidDateError: "the LMS refused the new due date ({error})"}
         with host_call(permanent):
-            dates = when_api.get_dates_for_course(key, user=user)
+            # Not the request cache: a retry in the same worker must see the dates the first attempt wrote.
+            dates = when_api.get_dates_for_course(key, user=user, use_cached=False)
             due = {block: date for (block, field), date in dates.items() if field == "due" and date}
             missing = wanted - set(due) if wanted is not None else set()
             if missing:
                 raise PermanentError("no due date to extend on " + ", ".join(sorted(map(str, missing))))
+            done = _blocks_extended_with(user, reason) if idempotency_key else set()
             for block, date in sorted(due.items(), key=lambda item: str(item[0])):
-                if wanted is None or block in wanted:
+                if (wanted is None or block in wanted) and block not in done:
                     when_api.set_date_for_block(key, block, "due", date + datetime.timedelta(days=days),
-                                                user=user, reason=f"lms_automations: extended by {days} days")
+                                                user=user, reason=reason)
         return len(due if wanted is None else wanted)
+
+
+def _blocks_extended_with(user, reason):
+    """Blocks whose override for ``user`` was written with ``reason``: edx-when's API returns no
+    reasons, so its model is read (``UserDate.reason`` and ``content_date`` since edx-when 1.x)."""
+    from edx_when.models import UserDate  # pylint: disable=import-outside-toplevel
+
+    return {row.content_date.location
+            for row in UserDate.objects.filter(user_id=user.pk, reason=reason).select_related("content_date")}

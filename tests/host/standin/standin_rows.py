@@ -100,3 +100,13 @@ class ExtendedProfile:
             types.SimpleNamespace(name=name, is_relation=name == "user")
             for name in ("id", "user", "company", "employees", "joined_program")
         ]
+
+
+@dataclasses.dataclass
+class UserDateRow:
+    """An edx-when personal override: the block is on ``content_date.location``, as in edx-when."""
+
+    user_id: int
+    content_date: types.SimpleNamespace
+    abs_date: datetime.datetime
+    reason: str = ""

@@ -143,6 +143,8 @@ class StandinLms:
     preferences: dict = dataclasses.field(default_factory=dict)
     structures: dict = dataclasses.field(default_factory=dict)
     due_dates: dict = dataclasses.field(default_factory=dict)
+    # Every personal override written (edx-when keeps them all; the newest wins in ``due_dates``).
+    user_dates: Table = dataclasses.field(default_factory=Table)
     expirations: dict = dataclasses.field(default_factory=dict)
     anonymous_ids: dict = dataclasses.field(default_factory=dict)
     extended_profiles: Table = dataclasses.field(default_factory=Table)

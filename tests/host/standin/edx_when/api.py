@@ -1,8 +1,10 @@
 """Stand-in of ``edx_when.api``: dates per (block, field), with personal overrides per user."""
 import datetime
+import types
 
 import standin_state
 from opaque_keys.edx.keys import CourseKey, UsageKey
+from standin_rows import UserDateRow
 
 
 class MissingDateError(Exception):
@@ -35,3 +37,6 @@ def set_date_for_block(course_id, block_id, field, date_or_timedelta, user=None,
     if not isinstance(date_or_timedelta, datetime.datetime | datetime.timedelta):
         raise InvalidDateError(date_or_timedelta)
     lms.due_dates[(course_id, block_id, field, user.pk if user else None)] = date_or_timedelta
+    if user is not None:
+        lms.user_dates.rows.append(UserDateRow(user.pk, types.SimpleNamespace(location=block_id, field=field),
+                                               date_or_timedelta, reason))
