@@ -108,8 +108,9 @@ class Counted:
 
     def __call__(self, execute, sql, params, many, context):
         self.statements += 1
-        if sql.lstrip().upper().startswith(("INSERT", "SAVEPOINT")) and self.event_table in sql.split("(", 1)[0]:
-            self.event_inserts += 1
+        for statement in sql.split(";"):  # the plugin's savepoint travels with its statement
+            if statement.lstrip().upper().startswith("INSERT") and self.event_table in statement.split("(", 1)[0]:
+                self.event_inserts += 1
         return execute(sql, params, many, context)
 
     def __enter__(self):
@@ -203,18 +204,19 @@ def measure(name, operation, samples, warmup, receivers, prefix):
     from lms_automations.models import Event
 
     users = iter(_learners(prefix, 2 * (samples + warmup) + 20))
-    times = {True: [], False: []}
+    times, cpu = {True: [], False: []}, {True: [], False: []}
     with Publishes() as publishes:
         for index in range(samples + warmup):
             for with_plugin in ((True, False) if index % 2 == 0 else (False, True)):
                 receivers.switch(with_plugin)
                 user = next(users)
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 operation(user)
-                elapsed = time.perf_counter() - started
+                elapsed, elapsed_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
                 publishes.settle()
                 if index >= warmup:
                     times[with_plugin].append(elapsed * 1000)
+                    cpu[with_plugin].append(elapsed_cpu * 1000)
         send_ms = publishes.send_seconds * 1000 / max(publishes.messages, 1)
     counts = {}
     for with_plugin in (True, False):
@@ -227,7 +229,8 @@ def measure(name, operation, samples, warmup, receivers, prefix):
     receivers.switch(True)
     return {"name": name, "with": statistics.median(times[True]), "without": statistics.median(times[False]),
             "statements": counts[True][0] - counts[False][0], "event_inserts": counts[True][1],
-            "publishes_per_commit": counts[True][2], "send_ms": send_ms}
+            "publishes_per_commit": counts[True][2], "send_ms": send_ms,
+            "cpu_with": statistics.median(cpu[True]), "cpu_without": statistics.median(cpu[False])}
 
 
 def _closed_port_url():
@@ -244,13 +247,15 @@ def _row(figures, suffix=""):
     print(f"  {figures['name']}{suffix}: {figures['with']:.3f} vs {figures['without']:.3f} ms "
           f"(+{figures['with'] - figures['without']:.3f}), +{_number(figures['statements'])} statements, "
           f"{_number(figures['event_inserts'])} event inserts, {_number(figures['publishes_per_commit'])} "
-          f"publishes/commit (the thread: {figures['send_ms']:.2f} ms a message)", file=sys.stderr, flush=True)
+          f"publishes/commit (the thread: {figures['send_ms']:.2f} ms a message); this thread's CPU "
+          f"{figures['cpu_with']:.3f} vs {figures['cpu_without']:.3f} ms", file=sys.stderr, flush=True)
     return {"name": f"host: {figures['name']}{suffix}", "size": figures.get("samples"),
             "value": figures["with"], "unit": "ms (median)", "baseline_name": "the same without the plugin",
             "baseline_value": figures["without"], "ratio": figures["with"] / figures["without"],
             "statements_per_event": figures["statements"], "commits_per_event": None,
             "added_ms": figures["with"] - figures["without"], "event_inserts": figures["event_inserts"],
-            "publishes_per_commit": figures["publishes_per_commit"]}
+            "publishes_per_commit": figures["publishes_per_commit"], "cpu_with": figures["cpu_with"],
+            "cpu_without": figures["cpu_without"], "send_ms": figures["send_ms"]}
 
 
 def results(options):
@@ -286,12 +291,14 @@ def print_rows(rows):
     from run_all import _number
 
     print("| operation | samples | with the plugin, median ms | without, median ms | added ms | "
-          "statements added | event inserts | publishes queued per host commit |")
-    print("|---|---|---|---|---|---|---|---|")
+          "added CPU ms (request thread) | statements added | event inserts | publishes queued per host commit | "
+          "publisher thread ms/message |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['name'].removeprefix('host: ')} | {row['size']} | {row['value']:.3f} | "
-              f"{row['baseline_value']:.3f} | {row['added_ms']:+.3f} | {_number(row['statements_per_event'])} | "
-              f"{_number(row['event_inserts'])} | {_number(row['publishes_per_commit'])} |")
+              f"{row['baseline_value']:.3f} | {row['added_ms']:+.3f} | {row['cpu_with'] - row['cpu_without']:+.3f} | "
+              f"{_number(row['statements_per_event'])} | {_number(row['event_inserts'])} | "
+              f"{_number(row['publishes_per_commit'])} | {row['send_ms']:.2f} |")
 
 
 def add_arguments(parser):
