@@ -75,12 +75,12 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
     event = _new_event(event_type, user_id, payload, occurred_at, source, key, timezone.now())
     if getattr(_collecting, "fast", False):
         # Inside an engine round that rolls back whole on any error: no savepoint, errors propagate.
-        insert_event(event, guarded=False)
+        insert_event(event, guarded=False, counted=False)
         if event.dispatched_at is None:
             _hand_over_after_commit([(key, event_type, user_id)])
         return key
     try:
-        inserted = insert_event(event)
+        inserted = insert_event(event, counted=created is not None)
     except Exception:  # pylint: disable=broad-except
         # DatabaseError, or a payload that is not JSON: either way the host must not notice.
         log.exception("lms_automations: could not record %s for user %s", event_type, user_id)
@@ -95,8 +95,10 @@ def record_event(event_type, *, user_id, payload, occurred_at=None, source, idem
 _SAVEPOINT = "lmsauto_record_event"
 
 
-def insert_event(event, *, guarded=True):
-    """INSERT ``event`` unless its key is stored: one statement, one round trip; whether it was written.
+def insert_event(event, *, guarded=True, counted=True):
+    """INSERT ``event`` unless its key is stored: one statement, one round trip; whether it was written
+    (``counted=False``: not asked — None — which spares reading the results' row counts, and on
+    psycopg 2 a read of the row).
 
     ``guarded``: inside the host's transaction a failing insert must not poison it. On PostgreSQL
     (where any error aborts the transaction) the insert is sent between a SAVEPOINT and its
@@ -108,9 +110,11 @@ def insert_event(event, *, guarded=True):
     savepoint = _savepoint(connection) if guarded else None
     if savepoint == "atomic":
         with transaction.atomic(using=connection.alias):
-            return insert_event(event, guarded=False)
+            return insert_event(event, guarded=False, counted=counted)
     sql, params = _insert_statement(connection, event)
-    counts = _execute(connection, sql, params, savepoint)
+    counts = _execute(connection, sql, params, savepoint, counted=counted)
+    if not counted:
+        return None
     written = None if counts is None else max(counts) == 1
     if written is None:  # a driver that shows only the last statement's count (psycopg 2)
         written = Event.objects.filter(idempotency_key=event.idempotency_key, recorded_at=event.recorded_at).exists()
@@ -131,13 +135,14 @@ def set_pending_payload(idempotency_key, payload, *, guarded=True):
     sql = (f"UPDATE {quote(Event._meta.db_table)} SET {quote('payload')} = %s "
            f"WHERE {quote('idempotency_key')} = %s AND {quote('dispatched_at')} IS NULL")
     params = (_PAYLOAD.get_db_prep_save(payload, connection=connection), idempotency_key[:255])
-    counts = _execute(connection, sql, params, savepoint)
+    counts = _execute(connection, sql, params, savepoint, counted=True)
     return counts is None or max(counts) >= 1
 
 
-def _execute(connection, sql, params, savepoint):
+def _execute(connection, sql, params, savepoint, *, counted):
     """Execute one statement, between a SAVEPOINT and its RELEASE in the same round trip if
-    ``savepoint``, rolled back to it on error; the row counts of its results (None: unknown)."""
+    ``savepoint``, rolled back to it on error; the row counts of its results if ``counted`` (None:
+    unknown or not asked)."""
     if savepoint:
         sql = f"SAVEPOINT {_SAVEPOINT}; {sql}; RELEASE SAVEPOINT {_SAVEPOINT}"
     with connection.cursor() as cursor:
@@ -147,7 +152,7 @@ def _execute(connection, sql, params, savepoint):
             if savepoint:
                 cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}")
             raise
-        return _row_counts(cursor, several=bool(savepoint))
+        return _row_counts(cursor, several=bool(savepoint)) if counted else None
 
 
 _EVENT_FIELDS = [field for field in Event._meta.concrete_fields if not field.primary_key]
