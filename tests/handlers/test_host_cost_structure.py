@@ -165,3 +165,33 @@ def test_a_host_commit_queues_one_publish_and_the_operation_never_talks_to_the_b
     assert len(submits) == 2
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 2 * len(event_types), \
         "the events wait in the outbox for the tick's relay"
+
+
+def test_the_insert_compiled_once_sends_what_djangos_compiler_would(django_user_model):
+    """The event INSERT is compiled once per connection and its values prepared per event: for
+    events unlike the first, the statement and values are those Django's insert compiler builds."""
+    import time_machine
+    from django.db.models.constants import OnConflict
+    from django.db.models.sql import InsertQuery
+    from django.utils import timezone
+
+    from lms_automations.happened import recording
+
+    ada = django_user_model.objects.create(username="ada", email="ada@example.com")
+    now = timezone.now()
+    first = recording._new_event("custom.a", ada.pk, {"n": 1}, now, "api", "k1", now)
+    recording._insert_statement(connection, first)
+    others = [
+        recording._new_event("enrollment.created", ada.pk, {"course_key": "course-v1:a+b+c", "nested": [1, None, "é"]},
+                             now, "openedx_events", "oev:2", now),
+        recording._new_event("custom.b", ada.pk, {}, None, "rest", "k3", now),
+    ]
+    others[1].dispatch_status, others[1].dispatched_at, others[1].dispatch_note = "dispatched", now, "nobody listens"
+    for event in others:
+        with time_machine.travel(now, tick=False):  # recorded_at: the same instant for both
+            sql, params = recording._insert_statement(connection, event)
+            query = InsertQuery(Event, on_conflict=OnConflict.IGNORE)
+            query.insert_values(recording._EVENT_FIELDS, [event])
+            ((expected_sql, expected_params),) = query.get_compiler(connection=connection).as_sql()
+        assert sql == expected_sql
+        assert [str(value) for value in params] == [str(value) for value in expected_params]
