@@ -97,8 +97,10 @@ def main():
     parser.add_argument("--size", choices=sorted(PRESETS), default="small")
     parser.add_argument("--only", default="", help="comma-separated module names to run")
     import engine_throughput
+    import host_cost
 
     engine_throughput.add_arguments(parser)
+    host_cost.add_arguments(parser)
     options, _unknown = parser.parse_known_args()
     preset = PRESETS[options.size]
     for name in ("events", "waiting", "due"):
