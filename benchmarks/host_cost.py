@@ -3,7 +3,7 @@ operation without the plugin's receivers, measured in the same run.
 
 ``results(options)`` returns rows for ``run_all.py``; run alone it prints them::
 
-    python benchmarks/host_cost.py [--database sqlite|postgres|URL] [--samples 300] [--broker URL]
+    python benchmarks/host_cost.py [--database sqlite|postgres|URL] [--host-samples 300] [--broker URL] [--broker-down]
 
 Each operation is a real host code path of the sandbox's stand-in LMS (``sandbox.lms.services``),
 one host transaction each, sending the real signals: an enrolment through the enrolment API
@@ -15,7 +15,10 @@ insert, on-commit hand-over, a publish queued for the publisher thread.
 
 Samples are interleaved — one with the plugin's receivers, one without, the order alternating — after
 a warm-up of both, each on a learner (and row) of its own, so caches, the database's state and the
-machine's load fall on both alike. Printed per operation: both medians, the difference, the SQL
+machine's load fall on both alike; after each sample the benchmark waits for the publisher thread,
+so that its publish (printed apart: wall and CPU per message) falls in no sample. Printed per
+operation: both medians, the difference, the request thread's CPU added (``time.thread_time``, which
+a loaded machine disturbs less than the wall clock), the SQL
 statements the plugin added (counted on the connection, BEGIN/SAVEPOINT/COMMIT included), the
 inserts into the event table, and the publishes queued per host commit (``Coalescer.submit``
 calls; the thread sends at most that many messages, fewer when commits come faster). With
