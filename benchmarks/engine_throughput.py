@@ -19,7 +19,6 @@
 import argparse
 import datetime
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -126,31 +125,6 @@ def in_process_dispatch(size):
     elapsed = time.perf_counter() - started
     done = ActionExecution.objects.count()
     return done / elapsed, counted.statements / size, counted.commits / size
-
-
-def host_cost(samples=300):
-    """Median ms of a host transaction writing one row, with the plugin recording one event in it."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from lms_automations.happened.recording import record_event
-    from lms_automations.models import LearnerTag
-
-    users = _learners(samples)
-
-    def timed(with_plugin):
-        times = []
-        for user in users:
-            started = time.perf_counter()
-            with transaction.atomic():
-                LearnerTag.objects.create(user_id=user.pk, tag=f"host-{with_plugin}")
-                if with_plugin:
-                    record_event("custom.bench", user_id=user.pk, payload={"n": -1}, occurred_at=timezone.now(),
-                                 source="api", idempotency_key=f"host:{user.pk}")
-            times.append(time.perf_counter() - started)
-        return statistics.median(times) * 1000
-
-    return timed(True), timed(False)
 
 
 # --- Celery --------------------------------------------------------------------------------------
@@ -370,10 +344,6 @@ def results(options):
         import refusal_cost  # statements per event with and without refusals (issue 10)
 
         rows.extend(refusal_cost.results(options))
-    if "host" in parts:
-        with_plugin, without = host_cost()
-        rows.append(row("host transaction with one recorded event", 300, with_plugin, "ms (median)",
-                        "the same without the plugin", without))
     if options.broker and parts & {"celery", "wakes"}:
         with Workers(options.broker):
             if "celery" in parts:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-MODULES = ["engine_throughput", "scan_throughput", "start_learners"]
+MODULES = ["engine_throughput", "host_cost", "scan_throughput", "start_learners"]
 DATABASES = {
     "postgres": "postgres://lms_automations:lms_automations@127.0.0.1:5432/lms_automations_bench",
     "mariadb": "mysql://lms_automations:lms_automations@127.0.0.1:3306/lms_automations_bench",
@@ -97,8 +97,10 @@ def main():
     parser.add_argument("--size", choices=sorted(PRESETS), default="small")
     parser.add_argument("--only", default="", help="comma-separated module names to run")
     import engine_throughput
+    import host_cost
 
     engine_throughput.add_arguments(parser)
+    host_cost.add_arguments(parser)
     options, _unknown = parser.parse_known_args()
     preset = PRESETS[options.size]
     for name in ("events", "waiting", "due"):

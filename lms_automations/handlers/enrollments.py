@@ -16,8 +16,7 @@ import logging
 
 from django.db import transaction
 
-from ..happened.recording import current_commit
-from ..models import Event
+from ..happened.recording import current_commit, set_pending_payload
 from .base import never_raises, record_openedx_event
 
 log = logging.getLogger(__name__)
@@ -64,8 +63,7 @@ def _fold_into_created(enrollment):
         return
     payload = {**payload, "mode": enrollment.mode}
     try:
-        with transaction.atomic():
-            Event.objects.filter(idempotency_key=key, dispatched_at__isnull=True).update(payload=payload)
+        set_pending_payload(key, payload)
     except Exception:  # pylint: disable=broad-except
         log.exception("lms_automations: could not set the mode of %s; the change is announced on its own", key)
         return
