@@ -216,17 +216,24 @@ def _version(max_age=None):
         return version
     version = cache.get(_VERSION_KEY)
     if version is None:
-        cache.add(_VERSION_KEY, 1)
-        version = cache.get(_VERSION_KEY, 1)
+        cache.add(_VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(_VERSION_KEY)
     return version
+
+
+def _fresh_version():
+    """A version no process can have built a snapshot at: the key is kept without expiry, but a
+    cache can still lose it (eviction, a restart), and restarting at 1 would let a process that
+    built its snapshot at an earlier 1 serve it as current."""
+    return time.time_ns()
 
 
 def invalidate(**kwargs):
     """Bump the definitions version (every process rebuilds its snapshot on its next read)."""
     try:
         cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2)
+    except ValueError:  # no version yet, or lost
+        cache.set(_VERSION_KEY, _fresh_version(), timeout=None)
     _local.clear()
     _host_version["at"] = None
 

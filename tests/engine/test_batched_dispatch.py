@@ -256,3 +256,20 @@ def test_a_message_whose_learner_is_held_elsewhere_is_not_put_back_when_the_hold
 
     assert dispatch.dispatch_events(["held"]) == 0
     assert put_back == []
+
+
+def test_a_lost_definitions_version_never_brings_back_a_snapshot_built_before_the_edits(go):
+    # The version lives in the shared cache; a cache can lose it (eviction, restart, a timeout). Had it
+    # restarted at the same value, a process that built its snapshot then would serve it as current
+    # and miss every automation made since.
+    from django.core.cache import cache
+
+    cache.delete(trigger_index._VERSION_KEY)
+    before = trigger_index.definitions()
+    kept_by_another_process = dict(trigger_index._local)
+    automation("made-later")  # bumps the version (this process forgets its snapshots; another does not)…
+    trigger_index._local.update(kept_by_another_process)
+    cache.delete(trigger_index._VERSION_KEY)  # …and the cache then loses it
+    after = trigger_index.definitions()
+    assert after is not before
+    assert "custom.go" in after.triggers_by_type
