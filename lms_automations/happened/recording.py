@@ -231,12 +231,16 @@ def record_events(events):
                                    item["source"], key, now)
     known = set(Event.objects.filter(idempotency_key__in=list(rows)).values_list("idempotency_key", flat=True))
     fresh = [event for key, event in rows.items() if key not in known]
-    try:
-        with transaction.atomic():
-            Event.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
-    except Exception:  # pylint: disable=broad-except
-        log.exception("lms_automations: could not record %d event(s)", len(fresh))
-        return []
+    if getattr(_collecting, "fast", False):
+        # Inside an engine round that rolls back whole on any error: no savepoint, errors propagate.
+        Event.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    else:
+        try:
+            with transaction.atomic():
+                Event.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("lms_automations: could not record %d event(s)", len(fresh))
+            return []
     _hand_over_after_commit([(event.idempotency_key, event.event_type, event.user_id)
                              for event in fresh if event.dispatched_at is None])
     return [event.idempotency_key for event in fresh]
