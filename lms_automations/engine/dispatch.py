@@ -221,14 +221,18 @@ def _ensure_lock_rows(user_ids, room=0):
     learners with the oldest undispatched events (the batch's fill candidates, returned), created if
     missing — in a statement of its own, ascending. Created inside the batch, two workers' inserts of
     each other's learners waited for each other until the database broke the deadlock (a second on
-    PostgreSQL: the p95 latency); an insert that finds every row present writes nothing."""
+    PostgreSQL: the p95 latency)."""
     candidates = set()
     if room > 0:
         candidates = set(Event.objects.filter(dispatched_at__isnull=True).exclude(user_id__in=list(user_ids))
                          .order_by("recorded_at", "id").values_list("user_id", flat=True)[:room])
-    wanted = sorted(set(user_ids) | candidates)
+    wanted = set(user_ids) | candidates
     if wanted:
-        LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in wanted],
+        # Only the missing rows: on InnoDB an INSERT IGNORE that meets an existing row waits for
+        # the lock another worker's batch holds on it (a duplicate check takes a shared lock).
+        wanted -= set(LearnerDispatchLock.objects.filter(user_id__in=wanted).values_list("user_id", flat=True))
+    if wanted:
+        LearnerDispatchLock.objects.bulk_create([LearnerDispatchLock(user_id=user_id) for user_id in sorted(wanted)],
                                                 ignore_conflicts=True)
     return candidates
 
