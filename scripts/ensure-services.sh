@@ -51,6 +51,8 @@ ALTER USER 'lms_automations'@'localhost' IDENTIFIED BY 'lms_automations';
 ALTER USER 'lms_automations'@'127.0.0.1' IDENTIFIED BY 'lms_automations';
 GRANT ALL PRIVILEGES ON `lms_automations`.* TO 'lms_automations'@'localhost', 'lms_automations'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON `test\_%`.* TO 'lms_automations'@'localhost', 'lms_automations'@'127.0.0.1';
+-- the benchmarks' own databases (benchmarks/run_all.py: lms_automations_bench, …)
+GRANT ALL PRIVILEGES ON `lms\_automations\_%`.* TO 'lms_automations'@'localhost', 'lms_automations'@'127.0.0.1';
 CREATE DATABASE IF NOT EXISTS `lms_automations` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 FLUSH PRIVILEGES;
 SQL
