@@ -81,41 +81,56 @@ def relay_undispatched_events(now, limit=None):
     return relayed
 
 
-def claim_due_runs(now, limit=None):
+def claim_due_runs(now, limit=None, passes=None):
     """Lease every run that is due and hand them to workers in batches; returns how many.
 
     Claiming locks due wake rows with SKIP LOCKED and pushes their due time to the end of a lease in
     the same transaction, so ticks running in parallel never claim the same run twice. The lease
-    end is the token the resume task must present.
+    end is the token the resume task must present. ``passes``: at most this many batches.
     """
     limit = limit or get_setting("TICK_BATCH_SIZE")
-    claimed = 0
-    while True:
-        run_ids = _lease_and_enqueue(RunWake.objects.filter(due_at__lte=now).order_by("due_at"), now, limit)
+    lease_until = _lease_end(now)
+    claimed, done, after = 0, 0, None
+    while passes is None or done < passes:
+        run_ids, after = _lease(RunWake.objects.filter(due_at__lte=now), lease_until, limit, after)
+        _hand_over(run_ids, lease_until)
         claimed += len(run_ids)
+        done += 1
         if len(run_ids) < limit:
-            return claimed
+            break
+    return claimed
 
 
 def hand_to_workers(run_ids, now=None):
     """Lease these runs (those due now) and resume them through Celery in batches, as the tick does:
     for staff actions on many learners, whose steps must not run inside the admin request."""
     now = now or timezone.now()
-    return len(_lease_and_enqueue(RunWake.objects.filter(run_id__in=list(run_ids), due_at__lte=now), now))
+    lease_until = _lease_end(now)
+    leased, _after = _lease(RunWake.objects.filter(run_id__in=list(run_ids), due_at__lte=now), lease_until)
+    _hand_over(leased, lease_until)
+    return len(leased)
 
 
-def _lease_and_enqueue(wakes, now, limit=None):
-    """Lease the runs of ``wakes`` (at most ``limit``) that no one else holds, then enqueue them in
-    batches of ``TASK_BATCH_SIZE``; the lease end is the token. Returns the run ids leased."""
-    lease_until = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
+def _lease_end(now):
+    return now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
+
+
+def _lease(wakes, lease_until, limit=None, after=None):
+    """Lease the runs of ``wakes`` (at most ``limit``) that no one else holds: ``(run ids, where the
+    next batch starts)``."""
     with transaction.atomic():
-        run_ids = list(wakes.select_for_update(skip_locked=True).values_list("run_id", flat=True)[:limit])
+        run_ids = list(wakes.order_by("due_at").select_for_update(skip_locked=True)
+                       .values_list("run_id", flat=True)[:limit])
         # The reason (wait over, timeout, retry) is kept: the resume acts on it.
         RunWake.objects.filter(run_id__in=run_ids).update(due_at=lease_until)
+    return run_ids, None
+
+
+def _hand_over(run_ids, lease_until):
+    """One message per ``TASK_BATCH_SIZE`` leased runs, the lease end as their token."""
     batch_size = get_setting("TASK_BATCH_SIZE")
     for start in range(0, len(run_ids), batch_size):
         enqueue_resume(run_ids[start:start + batch_size], lease_until.isoformat())
-    return run_ids
 
 
 def enqueue_resume(run_ids, token):
