@@ -10,7 +10,8 @@ For each ``--waiting`` W with its ``--due`` D (paired by position): W runs waiti
 - the resume rate: with ``--broker`` (Redis), the tick leases the D runs and 2 Celery prefork workers
   take them to ``wait2``; without, this process does (``process_due``), its statements and commits
   per run counted — beside the database's bulk insert rate;
-- one claim of ``TICK_BATCH_SIZE`` due runs (the tick's unit of work) at each W: flat in W;
+- one claim of ``TICK_BATCH_SIZE`` due runs (the tick's unit of work; the median of 3 ticks) at
+  each W: flat in W;
 - the long tick's lease batches, **the median of its first k and of its last k full batches** (a
   single batch is one sample of a noisy machine; the ratio of two medians says whether late batches
   cost more), once while the workers run beside it and once alone (hand-off stubbed: the claim's own
@@ -37,6 +38,8 @@ WAKE_FLOW = {
 }
 #: How many lease batches at each end of the tick the medians take (fewer when the tick is short).
 EDGE_BATCHES = 10
+#: How many single-batch claims the claim cost is the median of.
+CLAIMS = 3
 
 
 def _waiting_runs(waiting, due, extra=0):
@@ -121,16 +124,20 @@ class _NoHandOff:
         self.tick.enqueue_resume = self.original
 
 
-def claim_cost(limit):
-    """ms to lease one batch of ``limit`` due runs (one tick pass), the hand-off left out."""
+def claim_cost(limit, times=CLAIMS):
+    """Median ms to lease one batch of ``limit`` due runs (one tick pass, ``times`` ticks), the
+    hand-off left out."""
     from django.utils import timezone
 
     from lms_automations.engine import tick
 
+    samples = []
     with _NoHandOff():
-        started = time.perf_counter()
-        tick.claim_due_runs(timezone.now(), limit=limit, passes=1)
-        return (time.perf_counter() - started) * 1000
+        for _ in range(times):
+            started = time.perf_counter()
+            tick.claim_due_runs(timezone.now(), limit=limit, passes=1)
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
 
 
 def _due_again(automation):
@@ -160,7 +167,7 @@ def wake_ups(waiting, due, workers):
 
     limit = get_setting("TICK_BATCH_SIZE")
     _reset()
-    automation = _waiting_runs(waiting, due, extra=limit)
+    automation = _waiting_runs(waiting, due, extra=CLAIMS * limit)
     claim_ms = claim_cost(limit)  # leases the ``extra``: ``due`` of ``waiting`` are left due
     woken = Run.objects.filter(automation=automation, status="pending", current_step_id="wait2")  # an index
     figures = {"claim_ms": claim_ms, "statements": None, "commits": None, "tick_seconds": None,
@@ -205,13 +212,15 @@ def _rows(options, insert_rate, workers):
     limit = get_setting("TICK_BATCH_SIZE")
     from engine_throughput import row
 
-    rows = []
+    rows, claims = [], []
     where = "2 workers" if workers else "1 process"
     for waiting, due in zip(options.waiting, options.due, strict=True):
         figures = wake_ups(waiting, due, workers=workers)
+        claims.append((waiting, figures["claim_ms"]))
         rows.append(row(f"due runs resumed, {where} ({waiting:,} waiting)", due, figures["rate"], "runs/s",
                         "bulk insert", insert_rate, figures["statements"], figures["commits"]))
-        rows.append(row(f"claim of {limit} due runs ({waiting:,} waiting)", due, figures["claim_ms"], "ms"))
+        rows.append(row(f"claim of {limit} due runs ({waiting:,} waiting), median of {CLAIMS}", due,
+                        figures["claim_ms"], "ms"))
         for label, edges in (("beside the workers", figures["beside_workers"]), ("alone", figures["alone"])):
             if edges:
                 first, last, k = edges
@@ -219,6 +228,10 @@ def _rows(options, insert_rate, workers):
                                 last, "ms", f"its first {k}", first))
         if figures["tick_seconds"] is not None:
             rows.append(row(f"the tick: lease and hand over {due:,} due runs", due, figures["tick_seconds"], "s"))
+    if len(claims) > 1:
+        (small, small_ms), (large, large_ms) = min(claims), max(claims)
+        rows.append(row(f"claim of {limit} due runs, {large:,} waiting", large, large_ms, "ms",
+                        f"{small:,} waiting", small_ms))
     return rows
 
 

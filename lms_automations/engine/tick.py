@@ -7,7 +7,9 @@ import dataclasses
 import datetime
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..conf import get_setting
@@ -87,6 +89,12 @@ def claim_due_runs(now, limit=None, passes=None):
     Claiming locks due wake rows with SKIP LOCKED and pushes their due time to the end of a lease in
     the same transaction, so ticks running in parallel never claim the same run twice. The lease
     end is the token the resume task must present. ``passes``: at most this many batches.
+
+    Each batch starts where the last one ended, in ``(due_at, run_id)`` order (a keyset): the rows
+    a batch leased leave their former place in the index only when the database cleans up (vacuum,
+    InnoDB's purge), and a batch that started from the lowest due time again would walk past all of
+    them — its cost grew with the tick's length (ADR 0026). A run skipped because another process
+    held it is left for the next tick.
     """
     limit = limit or get_setting("TICK_BATCH_SIZE")
     lease_until = _lease_end(now)
@@ -116,14 +124,29 @@ def _lease_end(now):
 
 
 def _lease(wakes, lease_until, limit=None, after=None):
-    """Lease the runs of ``wakes`` (at most ``limit``) that no one else holds: ``(run ids, where the
-    next batch starts)``."""
+    """Lease the runs of ``wakes`` (at most ``limit``) that no one else holds, in ``(due_at, run_id)``
+    order from past ``after``: ``(run ids, the last row's (due_at, run_id))``."""
+    if after is not None:
+        wakes = wakes.filter(_past(*after))
     with transaction.atomic():
-        run_ids = list(wakes.order_by("due_at").select_for_update(skip_locked=True)
-                       .values_list("run_id", flat=True)[:limit])
+        rows = list(wakes.order_by("due_at", "run_id").select_for_update(skip_locked=True)
+                    .values_list("run_id", "due_at")[:limit])
+        run_ids = [run_id for run_id, _due_at in rows]
         # The reason (wait over, timeout, retry) is kept: the resume acts on it.
         RunWake.objects.filter(run_id__in=run_ids).update(due_at=lease_until)
-    return run_ids, None
+    return run_ids, ((rows[-1][1], rows[-1][0]) if rows else after)
+
+
+def _past(due_at, run_id):
+    """Wake rows after ``(due_at, run_id)`` in the claim's order, as the index ``(due_at, run_id)``
+    reads them from that point: a row comparison on PostgreSQL (its planner turns the OR below
+    into a bitmap and a sort of every due row), the OR on MySQL/MariaDB and SQLite (the range
+    optimiser reads it as two ranges of the index; it reads a row comparison as a filter)."""
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        return RawSQL(f"({quote('due_at')}, {quote('run_id')}) > (%s, %s)", [due_at, run_id],
+                      output_field=BooleanField())
+    return Q(due_at__gt=due_at) | Q(due_at=due_at, run_id__gt=run_id)
 
 
 def _hand_over(run_ids, lease_until):
