@@ -137,10 +137,8 @@ def _fast_then_careful(run_ids, calls, **kwargs):
 def _round(run_ids, calls, *, token, now, claim, careful=True):
     """One transaction: claim or re-lock the runs, record last round's calls, step, write."""
     now = now or timezone.now()
-    automation_ids = set(Run.objects.filter(pk__in=run_ids).values_list("automation_id", flat=True))
-    snapshot = definitions(automation_ids)
     batch = Batch(now=now)
-    runs = _claim(batch, snapshot, run_ids, token) if claim else _locked_executing(snapshot, run_ids)
+    runs, snapshot = _claim(batch, run_ids, token) if claim else _locked_executing(run_ids)
     by_run = {call.run.pk: call for call in calls or ()}
     executions = _executions(snapshot, runs, by_run)
     lease = now + datetime.timedelta(seconds=get_setting("RUN_LEASE_SECONDS"))
@@ -160,16 +158,23 @@ def _round(run_ids, calls, *, token, now, claim, careful=True):
     return len(runs), waiting
 
 
-def _claim(batch, snapshot, run_ids, token):
-    """Lock the due wakes and their open runs; step runs past the waits that are over."""
+def _locked_runs(run_ids):
+    """The runs, locked, and the definitions snapshot that knows their automations (read from the
+    locked rows: no separate read of their automation ids)."""
+    runs = list(Run.objects.select_for_update().filter(pk__in=list(run_ids)).order_by("pk"))
+    return runs, definitions({run.automation_id for run in runs})
+
+
+def _claim(batch, run_ids, token):
+    """Lock the due wakes and their open runs; step runs past the waits that are over. Returns the
+    runs that go on and the definitions snapshot."""
     now = batch.now
     wakes = {wake.run_id: wake for wake in RunWake.objects.select_for_update().filter(run_id__in=run_ids)
              .order_by("run_id")
              if (wake.due_at.isoformat() == token if token else wake.due_at <= now)}
-    if not wakes:
-        return []
+    locked, snapshot = _locked_runs(wakes)
     runs = []
-    for run in Run.objects.select_for_update().filter(pk__in=list(wakes)).order_by("pk"):
+    for run in locked:
         run.automation = snapshot.automation(run.automation_id) or run.automation
         if run.status not in Run.OPEN_STATUSES:
             batch.no_wake(run)
@@ -180,19 +185,21 @@ def _claim(batch, snapshot, run_ids, token):
         run.status = Run.STATUS.executing
         batch.changed(run)
         runs.append(run)
-    return runs
+    return runs, snapshot
 
 
-def _locked_executing(snapshot, run_ids):
-    """The runs still ours to advance: locked and executing (an exit or staff may have ended one)."""
+def _locked_executing(run_ids):
+    """The runs still ours to advance: locked and executing (an exit or staff may have ended one),
+    and the definitions snapshot."""
+    locked, snapshot = _locked_runs(run_ids)
     runs = []
-    for run in Run.objects.select_for_update().filter(pk__in=run_ids).order_by("pk"):
+    for run in locked:
         if run.status != Run.STATUS.executing:
             log.info("lms_automations: run %s is %s; it takes no further step", run.pk, run.status)
             continue
         run.automation = snapshot.automation(run.automation_id) or run.automation
         runs.append(run)
-    return runs
+    return runs, snapshot
 
 
 def _executions(snapshot, runs, calls):
