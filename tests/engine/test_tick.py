@@ -101,11 +101,12 @@ def test_a_long_tick_hands_over_every_due_run_once_in_due_order(learner, setting
     due_at = [tied, earlier, tied, tied, earlier, tied, earlier, tied, later]
     runs = [Run.objects.create(automation=automation, user=learner, started_at=earlier, current_step_id="")
             for _ in due_at]
-    RunWake.objects.bulk_create(RunWake(run=run, due_at=at, reason="wait") for run, at in zip(runs, due_at))
+    RunWake.objects.bulk_create(RunWake(run=run, due_at=at, reason="wait")
+                                for run, at in zip(runs, due_at, strict=True))
     handed = []
     monkeypatch.setattr(tick, "enqueue_resume", lambda run_ids, token: handed.extend(run_ids))
     assert tick.claim_due_runs(now) == 8
-    expected = sorted((at, run.pk) for run, at in zip(runs, due_at) if at <= now)
+    expected = sorted((at, run.pk) for run, at in zip(runs, due_at, strict=True) if at <= now)
     assert handed == [run_id for _at, run_id in expected]
     assert RunWake.objects.get(run=runs[-1]).due_at == later  # not due: not leased
     assert tick.claim_due_runs(now) == 0  # leased: the next tick finds nothing due
