@@ -207,11 +207,11 @@ def results(options):
 
 
 def _rows(options, insert_rate, workers):
+    from engine_throughput import row
+
     from lms_automations.conf import get_setting
 
     limit = get_setting("TICK_BATCH_SIZE")
-    from engine_throughput import row
-
     rows, claims = [], []
     where = "2 workers" if workers else "1 process"
     for waiting, due in zip(options.waiting, options.due, strict=True):
