@@ -2,22 +2,20 @@
 
 ``results(options)`` returns rows for ``run_all.py``; run alone it prints them::
 
-    python benchmarks/engine_throughput.py [--events 200,1000] [--waiting 20000 --due 2000] [--broker URL]
+    python benchmarks/engine_throughput.py [--events 200,1000] [--broker URL]
 
 - dispatch in one process: events → first action (match, start, tag.add, wait) per second, with
   the statements and commits per event, beside the database's bulk insert rate;
 - refusals (``refusal_cost``): statements per event when a trigger holds and the entry policy keeps
   the learner out (an ``EntryRefusal`` each), beside events whose filter does not hold;
-- host cost: the median time of a host transaction that records one event, beside the same
-  transaction without the plugin;
 - with ``--broker`` (Redis): 2 Celery prefork worker processes drain one message per event
   (events → first action), beside a no-op task's drain rate and a hand-written minimal task's
-  (one per task), then the p95 event → first-action latency at half that load;
-- wake-ups: ``--due`` runs due among ``--waiting`` resumed through their next step (by the workers
-  with a broker, else in this process), and the tick's claim cost per batch at both sizes.
+  (one per task), then the p95 event → first-action latency at half that load.
+
+The wake-ups (due runs resumed, the tick's claim cost) are ``wake_ups.py``'s; the host's cost per
+operation is ``host_cost.py``'s.
 """
 import argparse
-import datetime
 import os
 import subprocess
 import sys
@@ -34,16 +32,9 @@ FLOW = {
     "steps": [{"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["bench"]}},
               {"id": "wait", "type": "wait", "wait": "duration", "params": {"days": 1}}],
 }
-WAKE_FLOW = {
-    "format": "lms-automations/v1", "name": "wakes", "status": "active",
-    "triggers": [{"event": "custom.never"}],
-    "steps": [{"id": "wait1", "type": "wait", "wait": "duration", "params": {"days": 1}},
-              {"id": "tag", "type": "action", "action": "tag.add", "params": {"tags": ["woke"]}},
-              {"id": "wait2", "type": "wait", "wait": "duration", "params": {"days": 1}}],
-}
 QUEUE = "edx.lms.core.default"
-#: The figures ``--parts`` chooses from: in-process dispatch, host cost, dispatch through Celery, wake-ups.
-PARTS = ("dispatch", "host", "celery", "wakes")
+#: The figures ``--parts`` chooses from: in-process dispatch, dispatch through Celery.
+PARTS = ("dispatch", "celery")
 
 
 def row(name, size, value, unit, baseline_name=None, baseline_value=None, statements=None, commits=None):
@@ -231,106 +222,6 @@ def celery_latency(rate, count):
     return latencies[int(0.95 * (len(latencies) - 1))]
 
 
-# --- wake-ups ------------------------------------------------------------------------------------
-
-
-def _waiting_runs(waiting, due):
-    """``waiting`` runs at ``wait1`` (one statement, as ``bulk_support`` seeds), the ``due`` lowest
-    ids due a minute ago, the rest in a day; the planner's statistics refreshed, as a live site has them."""
-    from bulk_support import analyze, numbers
-    from django.db import connection
-    from django.utils import timezone
-
-    from lms_automations import api
-    from lms_automations.models import Run, RunWake
-
-    automation = api.import_automation(WAKE_FLOW)
-    users = sorted(user.pk for user in _learners(min(waiting, 10000)))
-    assert users[-1] - users[0] + 1 == len(users), "the benchmark's learners need consecutive ids"
-    now = timezone.now()
-    past, future = now - datetime.timedelta(minutes=1), now + datetime.timedelta(days=1)
-    quote = connection.ops.quote_name
-    stamp = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(Run._meta.db_table)} (created, modified, automation_id, user_id, status, "
-            "current_step_id, context, is_test, visit, attempts, awaited_event_type, started_at, error) "
-            f"SELECT %s, %s, %s, {users[0]} + n.i %% {len(users)}, 'pending', 'wait1', '{{}}', FALSE, 1, 0, '', %s, '' "
-            f"FROM {numbers(waiting)}", [stamp(now), stamp(now), automation.pk, stamp(now)])
-        cursor.execute(f"INSERT INTO {quote(RunWake._meta.db_table)} (run_id, due_at, reason) "
-                       f"SELECT id, %s, 'wait' FROM {quote(Run._meta.db_table)} WHERE automation_id = %s",
-                       [stamp(future), automation.pk])
-    last_due = RunWake.objects.order_by("run_id").values_list("run_id", flat=True)[due - 1]
-    RunWake.objects.filter(run_id__lte=last_due).update(due_at=past)
-    analyze(Run, RunWake)
-
-
-def claim_cost(limit=500):
-    """ms to lease one batch of due runs (what every tick pass does), the runs' hand-off left out."""
-    from django.utils import timezone
-
-    from lms_automations.engine import tick
-
-    original = tick.enqueue_resume
-    tick.enqueue_resume = lambda run_ids, token: None
-    try:
-        started = time.perf_counter()
-        tick._lease_and_enqueue(tick.RunWake.objects.filter(due_at__lte=timezone.now()).order_by("due_at"),
-                                timezone.now(), limit)
-        return (time.perf_counter() - started) * 1000
-    finally:
-        tick.enqueue_resume = original
-
-
-def wake_ups(waiting, due, workers):
-    """Runs/s resuming ``due`` of ``waiting``; the first lease batch's ms; statements and commits per
-    run (in one process); and the tick's lease batches: first, last and slowest ms, total seconds."""
-    from bench_env import StatementCounter
-    from django.db import connection
-    from django.utils import timezone
-
-    from lms_automations.api import process_due
-    from lms_automations.engine import tick
-    from lms_automations.models import Run, RunWake
-
-    _reset()
-    _waiting_runs(waiting, due)
-    claim_ms = claim_cost()
-    # The claimed batch above is leased: due again for the measurement.
-    RunWake.objects.filter(reason="wait", due_at__gt=timezone.now(),
-                           due_at__lt=timezone.now() + datetime.timedelta(hours=1)).update(
-        due_at=timezone.now() - datetime.timedelta(minutes=1))
-    woken = Run.objects.filter(automation__name="wakes", status="pending", current_step_id="wait2")  # an index
-    leases, original = [], tick._lease_and_enqueue
-
-    def timed_lease(*args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            leases.append((time.perf_counter() - began) * 1000)
-
-    started = time.perf_counter()
-    counted = None
-    if workers:
-        tick._lease_and_enqueue = timed_lease
-        try:
-            tick.claim_due_runs(timezone.now())
-        finally:
-            tick._lease_and_enqueue = original
-        tick_seconds = time.perf_counter() - started
-        finished = _wait_for(woken.count, due, interval=0.1)
-    else:
-        with StatementCounter(connection) as counted:
-            process_due()
-        finished = time.perf_counter()
-        tick_seconds = None
-    rate = due / (finished - started)
-    return {"rate": rate, "claim_ms": claim_ms, "statements": counted.statements / due if counted else None,
-            "commits": counted.commits / due if counted else None, "tick_seconds": tick_seconds,
-            "leases": leases}
-
-
 def results(options):
     parts = set(getattr(options, "parts", None) or PARTS)
     rows = []
@@ -344,14 +235,9 @@ def results(options):
         import refusal_cost  # statements per event with and without refusals (issue 10)
 
         rows.extend(refusal_cost.results(options))
-    if options.broker and parts & {"celery", "wakes"}:
+    if options.broker and "celery" in parts:
         with Workers(options.broker):
-            if "celery" in parts:
-                rows.extend(_celery_rows(options))
-            if "wakes" in parts:
-                rows.extend(_wake_rows(options, insert_rate, workers=True))
-    elif "wakes" in parts:
-        rows.extend(_wake_rows(options, insert_rate, workers=False))
+            rows.extend(_celery_rows(options))
     return rows
 
 
@@ -370,26 +256,9 @@ def _celery_rows(options):
     return rows
 
 
-def _wake_rows(options, insert_rate, workers):
-    rows = []
-    where = "2 workers" if workers else "1 process"
-    for waiting, due in zip(options.waiting, options.due, strict=True):
-        figures = wake_ups(waiting, due, workers=workers)
-        rows.append(row(f"due runs resumed, {where} ({waiting:,} waiting)", due, figures["rate"], "runs/s",
-                        "bulk insert", insert_rate, figures["statements"], figures["commits"]))
-        rows.append(row(f"claim of 500 due runs ({waiting:,} waiting)", due, figures["claim_ms"], "ms"))
-        leases = figures["leases"]
-        if len(leases) > 1:
-            rows.append(row(f"the tick's last lease batch ({waiting:,} waiting)", due, leases[-2], "ms",
-                            "its first", leases[0]))
-            rows.append(row(f"the tick's slowest lease batch ({waiting:,} waiting)", due, max(leases), "ms"))
-        if figures["tick_seconds"] is not None:
-            rows.append(row(f"the tick: lease and hand over {due:,} due runs", due, figures["tick_seconds"], "s"))
-    return rows
-
-
 def add_arguments(parser):
     parser.add_argument("--events", type=lambda text: [int(n) for n in text.split(",")], default=[200, 1000])
+    # --waiting and --due are wake_ups.py's; declared here too because run_all.py reads its options from here.
     parser.add_argument("--waiting", type=lambda text: [int(n) for n in text.split(",")], default=[10000, 100000])
     parser.add_argument("--due", type=lambda text: [int(n) for n in text.split(",")], default=[2000, 2000])
     parser.add_argument("--parts", type=lambda text: text.split(","), default=list(PARTS),

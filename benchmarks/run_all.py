@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-MODULES = ["engine_throughput", "host_cost", "scan_throughput", "start_learners"]
+MODULES = ["engine_throughput", "wake_ups", "host_cost", "scan_throughput", "start_learners"]
 DATABASES = {
     "postgres": "postgres://lms_automations:lms_automations@127.0.0.1:5432/lms_automations_bench",
     "mariadb": "mysql://lms_automations:lms_automations@127.0.0.1:3306/lms_automations_bench",

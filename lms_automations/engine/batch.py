@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..happened.recording import record_events, record_new_events
 from ..models import ActionExecution, Automation, EntryRefusal, Event, LearnerEntry, Run, RunLog, RunWake
-from .bulk import update_rows
+from .bulk import insert_rows, update_rows
 from .sequences import sequence_after, started_by_of, started_event
 
 RUN_FIELDS = ["status", "current_step_id", "visit", "attempts", "awaited_event_type", "ended_at", "error", "modified"]
@@ -130,14 +130,14 @@ class Batch:
         if self.logs:
             for entry in self.logs:
                 entry.run_id = entry.run.pk
-            RunLog.objects.bulk_create(self.logs)
+            insert_rows(RunLog, self.logs)
         if self.new_executions:
             for execution in self.new_executions:
                 execution.run_id = execution.run.pk
                 # The engine's time, as the step's timeline row has: a wait cut short (the sandbox's
                 # "let the days pass", a test's clock) is later than the wall clock.
                 execution.created = execution.modified = self.now
-            ActionExecution.objects.bulk_create(self.new_executions)
+            insert_rows(ActionExecution, self.new_executions, return_ids=True)
         if self.dirty_executions:
             for execution in self.dirty_executions.values():
                 execution.modified = self.now
@@ -158,7 +158,7 @@ class Batch:
             RunWake.objects.filter(run_id__in=existing).delete()
         rows = [RunWake(run_id=run.pk, due_at=wake[0], reason=wake[1]) for run, wake in self.wakes.values() if wake]
         if rows:
-            RunWake.objects.bulk_create(rows)
+            insert_rows(RunWake, rows)
 
 
 def _event_id(detail):

@@ -94,8 +94,9 @@ class RunWake(models.Model):
     """
     When a run is due to resume (end of a wait, an event wait's timeout, a retry's backoff).
 
-    Only runs that are due at some time have a row, and the tick deletes the rows it claims, so
-    claiming reads a small index on every database (MySQL has no partial indexes).
+    Only runs that are due at some time have a row (an ended run's goes), so claiming reads a small
+    index on every database (MySQL has no partial indexes). The tick leases the rows it claims by
+    moving their due time to the lease's end; the round that resumes a run replaces its row.
 
     .. no_pii:
     """
@@ -108,11 +109,13 @@ class RunWake(models.Model):
     )
 
     run = models.OneToOneField(Run, on_delete=models.CASCADE, primary_key=True, related_name="wake")
-    due_at = models.DateTimeField(db_index=True)
+    due_at = models.DateTimeField()
     reason = models.CharField(max_length=8, choices=REASON, default=REASON.wait)
 
     class Meta:
         app_label = "lms_automations"
+        # The tick claims in this order, each batch from where the last ended (``engine.tick``).
+        indexes = [models.Index(fields=["due_at", "run"], name="lmsauto_wake_due")]
 
     def __str__(self):
         return f"run {self.run_id} due {self.due_at:%Y-%m-%d %H:%M} ({self.reason})"

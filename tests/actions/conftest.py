@@ -54,7 +54,7 @@ def make_run(automation, user, *, step_id="act", is_test=False, event_payload=No
 
 
 def context_for(user, key="11:act:1", *, run=None, host=None, now=NOW):
-    """The context the engine builds for an action step (``stepping._run_action``)."""
+    """The context the engine builds for an action step (``step_actions.run_action``)."""
     context = StepContext(user_id=user.pk, automation=run.automation if run else None, run=run, now=now,
                           host=host or get_host(), event=(run.context or {}).get("event") if run else None)
     context.idempotency_key = key

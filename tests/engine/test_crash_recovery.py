@@ -117,7 +117,7 @@ def test_crash_inside_a_database_local_action_rolls_it_back_and_it_runs_once(lea
 
 
 def test_crash_after_an_external_action_repeats_it_with_the_same_key(learner, django_capture_on_commit_callbacks):
-    original = stepping._record_call
+    original = stepping.record_call
     calls = []
 
     def crash_once(batch, run, call):
@@ -127,7 +127,7 @@ def test_crash_after_an_external_action_repeats_it_with_the_same_key(learner, dj
         return original(batch, run, call)
 
     with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stepping, "_record_call", crash_once)
+        patch.setattr(stepping, "record_call", crash_once)
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
         assert Run.objects.get().status == Run.STATUS.executing  # the worker "died" holding it
@@ -143,7 +143,7 @@ def test_crash_between_a_round_and_its_external_call_resumes_at_that_step(learne
                                                                          django_capture_on_commit_callbacks):
     calls = []
     with time_machine.travel(T0, tick=False), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stepping, "_perform", crash_on(calls))
+        patch.setattr(stepping, "perform", crash_on(calls))
         with pytest.raises(Crash):
             start(learner, django_capture_on_commit_callbacks)
         run = Run.objects.get()

@@ -1,4 +1,5 @@
-"""The tick's outbox relay: events whose dispatch was lost are handed to the engine again."""
+"""The tick: due runs leased and handed to workers; the outbox relay (events whose dispatch was lost
+are handed to the engine again)."""
 import datetime
 from unittest import mock
 
@@ -7,8 +8,9 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from lms_automations.engine import tick
 from lms_automations.engine.tick import relay_undispatched_events, run_tick
-from lms_automations.models import Automation, Event, Trigger
+from lms_automations.models import Automation, Event, Run, RunWake, Trigger
 from lms_automations.recording import record_event
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +87,26 @@ def test_the_relay_marks_events_nobody_listens_to_any_more_without_a_task(learne
         assert relay_undispatched_events(timezone.now() + datetime.timedelta(hours=1)) == 1
     assert enqueue.call_count == 0
     assert Event.objects.get(event_type="custom.webinar_attended").dispatched_at is not None
+
+
+@time_machine.travel(START, tick=False)
+def test_a_long_tick_hands_over_every_due_run_once_in_due_order(learner, settings, monkeypatch):
+    # Batches of 3 over 8 due runs, 5 of them due at the same instant: each batch goes on from where
+    # the last one ended, ties included; the run not yet due stays.
+    settings.LMS_AUTOMATIONS = {**settings.LMS_AUTOMATIONS, "TICK_BATCH_SIZE": 3, "TASK_BATCH_SIZE": 2}
+    automation = Automation.objects.create(name="waits", status="active")
+    now = timezone.now()
+    earlier, tied, later = (now - datetime.timedelta(hours=2), now - datetime.timedelta(minutes=1),
+                            now + datetime.timedelta(minutes=1))
+    due_at = [tied, earlier, tied, tied, earlier, tied, earlier, tied, later]
+    runs = [Run.objects.create(automation=automation, user=learner, started_at=earlier, current_step_id="")
+            for _ in due_at]
+    RunWake.objects.bulk_create(RunWake(run=run, due_at=at, reason="wait")
+                                for run, at in zip(runs, due_at, strict=True))
+    handed = []
+    monkeypatch.setattr(tick, "enqueue_resume", lambda run_ids, token: handed.extend(run_ids))
+    assert tick.claim_due_runs(now) == 8
+    expected = sorted((at, run.pk) for run, at in zip(runs, due_at, strict=True) if at <= now)
+    assert handed == [run_id for _at, run_id in expected]
+    assert RunWake.objects.get(run=runs[-1]).due_at == later  # not due: not leased
+    assert tick.claim_due_runs(now) == 0  # leased: the next tick finds nothing due
