@@ -18,6 +18,12 @@ that reached a threshold since the last complete scan; the idempotency key still
 any overlap. A threshold starts at the moment an automation starts asking for it
 (``start_watermarks``), or at its first scan: never at the dawn of time, since only streaks that
 reach it from then on can start anyone (SPEC §5.1).
+
+The windows also go to the host (``candidate_spans``, ADR 0025): it reads only the enrolments whose
+last activity may lie in one — those made, and those last active, in the windows' days — so a day
+after a daily scan costs the enrolments and activity days of a few days, not every enrolment with
+its last activity. A tick that missed days has wider windows, merged into one span: every due event
+is still recorded once.
 """
 import datetime
 import logging
@@ -35,6 +41,8 @@ SCAN_INTERVAL = datetime.timedelta(days=1)
 #: Enrolments whose events one statement (and one transaction) records.
 SCAN_BATCH = 50000
 EVENT_TYPE = "activity.inactive"
+#: How much wider than a threshold's window the host is asked about (``candidate_spans``).
+SPAN_SLACK = datetime.timedelta(milliseconds=1)
 
 
 def run_due_scans(now):
@@ -99,10 +107,11 @@ def scan_inactivity(now, thresholds=None, *, batch=None):
         _advance_watermarks(now)
         return 0
     windows = streak_windows(thresholds, now)
+    spans = candidate_spans(windows)
     host, batch, recorded, after = get_host(), batch or SCAN_BATCH, 0, None
-    while True:
+    while spans:  # no window today (every threshold new): nothing to read
         upto = host.enrollment_user_id_bound(after, batch)
-        recorded += _scan_range(host.enrollment_activity(after, upto), windows, now, (after, upto))
+        recorded += _scan_range(host.enrollment_activity(after, upto, spans), windows, now, (after, upto))
         if upto is None:
             break
         after = upto
@@ -127,6 +136,22 @@ def streak_windows(thresholds, now):
         if mark < now:
             windows.append((days, mark - span, now - span))
     return windows
+
+
+def candidate_spans(windows):
+    """The instants the host is asked about (``enrollment_activity``'s ``spans``): the windows'
+    ``(after, upto]``, widened by a millisecond each way (SQLite compares instants to the millisecond,
+    the host at its own precision: a candidate may be read twice as far, never missed) and merged
+    where they overlap (a backlog of days makes the thresholds' windows one span). The host answers
+    the enrolments whose last activity may lie in a span; the windows then keep the exact ones."""
+    spans = []
+    for _days, after, upto in sorted(windows, key=lambda window: (window[1] is not None, window[1])):
+        after, upto = (None if after is None else after - SPAN_SLACK), upto + SPAN_SLACK
+        if spans and (after is None or after <= spans[-1][1]):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], upto))  # sorted: the earlier one starts first
+        else:
+            spans.append((after, upto))
+    return spans
 
 
 def watermark_name(days):
