@@ -66,13 +66,14 @@ def _with_last_activity(enrollments):
 
 
 def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
-    """The enrolments of ``enrollments`` whose last activity lies in one of ``spans`` (``[(after,
-    upto)]`` instants), in two disjoint parts: never active and made in a span; active, with the
-    last active day in one (at day precision: the scan's own window filter keeps the exact ones).
-    Each part reads only its candidates — the enrolments made in the spans (on the ``created``
-    index), the activity days of the spans within the learner range (on the (user, course_key,
-    date) index: edx-platform's table has no index on the date alone) — and runs the per-enrolment
-    lookups for those only."""
+    """The enrolments of ``enrollments`` whose last activity may lie in one of ``spans`` (``[(after,
+    upto)]`` instants). The last activity is the last active day, else the enrolment's instant, so
+    it lies in a span only for enrolments made in one, or last active on a day in one: two disjoint
+    parts, the second without the enrolments of the first (the scan's own window filter keeps the
+    exact ones). Each part reads only its candidates — the enrolments made in the spans (on the
+    ``created`` index), the activity days of the spans within the learner range (on the (user,
+    course_key, date) index: edx-platform's table has no index on the date alone) — and runs the
+    per-enrolment lookups for those only."""
     spans = list(spans)
     if not spans:
         return _with_last_activity(enrollments.none())
@@ -80,21 +81,17 @@ def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
                                  for after, upto in spans))
     active = reduce(operator.or_, (Q(date__lte=_utc_date(upto)) & (Q(date__gte=_utc_date(after)) if after else Q())
                                    for after, upto in spans))
-    activity = models.UserActivity.objects.order_by()
-    any_day = activity.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course_key"))
-    never_active = (enrollments.order_by().filter(made).annotate(course_key=_course_key())
-                    .filter(~Exists(any_day)).annotate(last_activity_at=F("created"))
-                    .values("user_id", "course_key", "last_activity_at"))
-    days = activity.filter(active)
+    days = models.UserActivity.objects.order_by().filter(active)
     if after_user_id is not None:
         days = days.filter(user_id__gt=after_user_id)
     if upto_user_id is not None:
         days = days.filter(user_id__lte=upto_user_id)
-    enrolled = enrollments.filter(user_id=OuterRef("user_id"), course__course_key=OuterRef("course_key"))
-    last_days = (days.filter(Exists(enrolled)).annotate(last_day=Subquery(_last_active_day()))
+    enrolled_before = (enrollments.filter(user_id=OuterRef("user_id"), course__course_key=OuterRef("course_key"))
+                       .exclude(made))
+    last_days = (days.filter(Exists(enrolled_before)).annotate(last_day=Subquery(_last_active_day()))
                  .filter(date=F("last_day")).annotate(last_activity_at=Cast("date", DateTimeField()))
                  .values("user_id", "course_key", "last_activity_at"))
-    return never_active.union(last_days, all=True)
+    return _with_last_activity(enrollments.filter(made)).union(last_days, all=True)
 
 def _utc_date(moment):
     return moment.astimezone(datetime.UTC).date()
