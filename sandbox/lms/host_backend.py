@@ -68,9 +68,10 @@ def _with_last_activity(enrollments):
 def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
     """The enrolments of ``enrollments`` whose last activity may lie in one of ``spans`` (``[(after,
     upto)]`` instants). The last activity is the last active day, else the enrolment's instant, so
-    it lies in a span only for enrolments made in one, or last active on a day in one: two disjoint
-    parts, the second without the enrolments of the first (the scan's own window filter keeps the
-    exact ones). Each part reads only its candidates — the enrolments made in the spans (on the
+    it lies in a span only for enrolments made in one, or last active on a day in one (a day's
+    midnight lies in ``(after, upto]`` exactly when the day lies in ``(after's day, upto's day]``): two
+    disjoint parts, the second without the enrolments of the first; the scan's own window filter
+    keeps the exact ones. Each part reads only its candidates — the enrolments made in the spans (on the
     ``created`` index), the activity days of the spans within the learner range (on the (user,
     course_key, date) index: edx-platform's table has no index on the date alone) — and runs the
     per-enrolment lookups for those only."""
@@ -79,7 +80,7 @@ def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
         return _with_last_activity(enrollments.none())
     made = reduce(operator.or_, (Q(created__lte=upto) & (Q(created__gt=after) if after else Q())
                                  for after, upto in spans))
-    active = reduce(operator.or_, (Q(date__lte=_utc_date(upto)) & (Q(date__gte=_utc_date(after)) if after else Q())
+    active = reduce(operator.or_, (Q(date__lte=_utc_date(upto)) & (Q(date__gt=_utc_date(after)) if after else Q())
                                    for after, upto in spans))
     days = models.UserActivity.objects.order_by().filter(active)
     if after_user_id is not None:

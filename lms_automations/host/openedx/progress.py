@@ -42,7 +42,7 @@ def _candidates(bounds, spans):
     candidates = set()
     for after, upto in spans:
         made = {"created__lte": upto, **({"created__gt": after} if after is not None else {})}
-        days = {"date__lte": _utc_date(upto), **({"date__gte": _utc_date(after)} if after is not None else {})}
+        days = {"date__lte": _utc_date(upto), **({"date__gt": _utc_date(after)} if after is not None else {})}
         enrolled = CourseEnrollment.objects.filter(is_active=True, **bounds, **made).values_list("user_id", "course_id")
         active = UserActivity.objects.filter(**bounds, **days).values_list("user_id", "course_key").distinct()
         candidates.update((user_id, str(course)) for user_id, course in enrolled.iterator())
