@@ -41,6 +41,8 @@ SCAN_INTERVAL = datetime.timedelta(days=1)
 #: Enrolments whose events one statement (and one transaction) records.
 SCAN_BATCH = 50000
 EVENT_TYPE = "activity.inactive"
+#: Windows no wider than this (a scan the day after the last one) are read in one range.
+NARROW_WINDOW = datetime.timedelta(days=2)
 #: How much wider than a threshold's window the host is asked about (``candidate_spans``).
 SPAN_SLACK = datetime.timedelta(milliseconds=1)
 
@@ -109,8 +111,11 @@ def scan_inactivity(now, thresholds=None, *, batch=None):
     windows = streak_windows(thresholds, now)
     spans = candidate_spans(windows)
     host, batch, recorded, after = get_host(), batch or SCAN_BATCH, 0, None
+    # A day after a daily scan, one statement over the site: the candidates of one day's windows
+    # are few, and walking the ranges would read every enrolment again. After missed days, ranges.
+    narrow = all(upto - after <= NARROW_WINDOW for _days, after, upto in windows)
     while spans:  # no window today (every threshold new): nothing to read
-        upto = host.enrollment_user_id_bound(after, batch)
+        upto = None if narrow else host.enrollment_user_id_bound(after, batch)
         recorded += _scan_range(host.enrollment_activity(after, upto, spans), windows, now, (after, upto))
         if upto is None:
             break

@@ -139,7 +139,7 @@ OFFSETS = st.integers(min_value=0, max_value=20 * 24 * 60)  # minutes after T0
 
 @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(site=st.lists(st.tuples(OFFSETS, st.sets(st.integers(min_value=0, max_value=20), max_size=3), st.booleans()),
-                     min_size=1, max_size=8),
+                     min_size=4, max_size=8),
        spans=st.lists(st.tuples(OFFSETS, st.integers(min_value=1, max_value=8 * 24 * 60)), min_size=1, max_size=3))
 def test_the_windowed_read_is_never_short_of_the_full_one(site, spans):
     """Whatever the enrolments, activity days and spans: every enrolment of the full read whose last

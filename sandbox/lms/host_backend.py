@@ -78,8 +78,11 @@ def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
     spans = list(spans)
     if not spans:
         return _with_last_activity(enrollments.none())
-    made = reduce(operator.or_, (Q(created__lte=upto) & (Q(created__gt=after) if after else Q())
-                                 for after, upto in spans))
+
+    def made_in_spans(field):
+        return reduce(operator.or_, (Q(**{f"{field}__lte": upto}) & (Q(**{f"{field}__gt": after}) if after else Q())
+                                     for after, upto in spans))
+
     active = reduce(operator.or_, (Q(date__lte=_utc_date(upto)) & (Q(date__gt=_utc_date(after)) if after else Q())
                                    for after, upto in spans))
     days = models.UserActivity.objects.order_by().filter(active)
@@ -87,12 +90,18 @@ def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
         days = days.filter(user_id__gt=after_user_id)
     if upto_user_id is not None:
         days = days.filter(user_id__lte=upto_user_id)
-    enrolled_before = (enrollments.filter(user_id=OuterRef("user_id"), course__course_key=OuterRef("course_key"))
-                       .exclude(made))
-    last_days = (days.filter(Exists(enrolled_before)).annotate(last_day=Subquery(_last_active_day()))
-                 .filter(date=F("last_day")).annotate(last_activity_at=Cast("date", DateTimeField()))
+    # The day's active enrolment by scalar subqueries (the course's id, then the enrolment), not an
+    # EXISTS over a join: MariaDB turns that into a semi-join driven by the courses, reading every
+    # activity day of each course for every range (and refuses one with a subquery inside).
+    course_id = Subquery(models.Course.objects.filter(course_key=OuterRef(OuterRef("course_key"))).values("pk")[:1])
+    enrolled_at = Subquery(enrollments.filter(user_id=OuterRef("user_id"), course_id=course_id).values("created")[:1])
+    last_days = (days.annotate(enrolled_at=enrolled_at).filter(enrolled_at__isnull=False)
+                 .exclude(made_in_spans("enrolled_at"))
+                 .annotate(last_day=Subquery(_last_active_day())).filter(date=F("last_day"))
+                 .annotate(last_activity_at=Cast("date", DateTimeField()))
                  .values("user_id", "course_key", "last_activity_at"))
-    return _with_last_activity(enrollments.filter(made)).union(last_days, all=True)
+    return _with_last_activity(enrollments.filter(made_in_spans("created"))).union(last_days, all=True)
+
 
 def _utc_date(moment):
     return moment.astimezone(datetime.UTC).date()
