@@ -41,8 +41,9 @@ def listening():
 
 def learner(name, enrolled_at, *active_days, course=COURSES[0]):
     """A learner enrolled at ``enrolled_at`` (an instant), active on the days given (instants)."""
-    services.create_course(course) if not models.Course.objects.filter(course_key=course).exists() else None
-    user = get_user_model().objects.filter(username=name).first() or services.create_learner(name, f"{name}@example.com")
+    if not models.Course.objects.filter(course_key=course).exists():
+        services.create_course(course)
+    user = get_user_model().objects.filter(username=name).first() or services.create_learner(name)
     with at(enrolled_at):
         services.enroll(user, course)
     for day in active_days:
@@ -125,7 +126,7 @@ def test_unenrolled_learners_are_not_candidates_however_recent_their_activity(li
 
 def test_the_host_reads_the_candidates_of_the_windows_not_every_enrolment(listening):
     midnight = T0.replace(hour=0, minute=0, second=0, microsecond=0)
-    for day in range(0, 10):
+    for day in range(10):
         learner(f"active{day}", T0 - 30 * DAY, midnight + day * DAY)
     learner("new", midnight + 3 * DAY + datetime.timedelta(hours=2))
     spans = [(midnight + 2 * DAY + datetime.timedelta(hours=5), midnight + 3 * DAY + datetime.timedelta(hours=5))]
@@ -156,7 +157,8 @@ def test_the_windowed_read_is_never_short_of_the_full_one(site, spans):
         enrollment = models.CourseEnrollment.objects.create(user=user, course=course, is_active=active)
         models.CourseEnrollment.objects.filter(pk=enrollment.pk).update(created=T0 + datetime.timedelta(minutes=made))
         for day in days:
-            models.UserActivity.objects.create(user=user, course_key=course.course_key, date=(midnight + day * DAY).date())
+            models.UserActivity.objects.create(user=user, course_key=course.course_key,
+                                               date=(midnight + day * DAY).date())
     spans = [(T0 + datetime.timedelta(minutes=start), T0 + datetime.timedelta(minutes=start + length))
              for start, length in spans]
     host = SandboxHost()

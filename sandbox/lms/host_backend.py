@@ -9,7 +9,7 @@ from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from opaque_keys import InvalidKeyError

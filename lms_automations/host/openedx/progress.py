@@ -7,7 +7,6 @@ from django.db.models import Max
 from ...completion_tracking import OFF
 from .errors import course_key_of, host_call, usage_key_of, user_for
 
-
 #: Learners whose enrolments and last days one pair of reads fetches (the candidates of a range).
 CANDIDATE_CHUNK = 1000
 
@@ -35,18 +34,26 @@ def _last_activity_rows(lookups):
 def _candidates(bounds, spans):
     """``{(user_id, course_key)}`` of the range whose enrolment was made, or that were active on a
     day, in one of ``spans``: the later of the two is the last activity, so it lies in a span only
-    for these. One pair of reads per span."""
+    for these. One read of the enrolments per span (``created`` is indexed) and one of the activity
+    days of all spans (``date IN``: the table has no index on the date, so it is read once)."""
     from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
     from lms.djangoapps.course_goals.models import UserActivity  # pylint: disable=import-outside-toplevel
 
-    candidates = set()
+    candidates, days = set(), set()
     for after, upto in spans:
         made = {"created__lte": upto, **({"created__gt": after} if after is not None else {})}
-        days = {"date__lte": _utc_date(upto), **({"date__gt": _utc_date(after)} if after is not None else {})}
         enrolled = CourseEnrollment.objects.filter(is_active=True, **bounds, **made).values_list("user_id", "course_id")
-        active = UserActivity.objects.filter(**bounds, **days).values_list("user_id", "course_key").distinct()
         candidates.update((user_id, str(course)) for user_id, course in enrolled.iterator())
-        candidates.update((user_id, str(course)) for user_id, course in active.iterator())
+        if after is not None:
+            # A day's midnight lies in (after, upto] exactly when the day lies in (after's day, upto's day].
+            first = _utc_date(after) + datetime.timedelta(days=1)
+            days.update(first + datetime.timedelta(days=n) for n in range((_utc_date(upto) - first).days + 1))
+    if all(after is not None for after, _upto in spans):
+        active = UserActivity.objects.filter(**bounds, date__in=sorted(days))
+    else:  # a span without a start: every day up to the last span's end
+        active = UserActivity.objects.filter(**bounds, date__lte=max(_utc_date(upto) for _after, upto in spans))
+    active = active.values_list("user_id", "course_key").distinct()
+    candidates.update((user_id, str(course)) for user_id, course in active.iterator())
     return candidates
 
 
