@@ -4,6 +4,9 @@ import datetime
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from lms_automations import scans
 from lms_automations.happened import access_scan
@@ -68,3 +71,44 @@ def test_the_tick_runs_the_access_scan_once_a_day_and_counts_its_events(ada, run
         assert scans.run_due_scans(expiry + datetime.timedelta(hours=1)) == 1
         assert scans.run_due_scans(expiry + datetime.timedelta(hours=2)) == 0  # not due again yet
     assert expired() == [expiry.isoformat()]
+
+
+MINUTES = st.integers(min_value=-60 * 24 * 60, max_value=60 * 24 * 60)
+
+
+@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(courses=st.lists(st.tuples(st.none() | MINUTES, st.none() | MINUTES, st.booleans()), min_size=1, max_size=3),
+       enrolments=st.lists(st.tuples(st.integers(min_value=0, max_value=2), MINUTES, st.booleans(), st.booleans()),
+                           min_size=1, max_size=8),
+       span=st.tuples(MINUTES, st.integers(min_value=1, max_value=40 * 24 * 60)))
+def test_the_sandbox_query_of_access_ends_gives_what_the_lms_computes(courses, enrolments, span):
+    """The queryset the scan inserts from (``dates.access_ends_query``) holds exactly the ends the
+    sandbox's own rules give (``dates.access_end``): audit expiry or course end, whichever is first."""
+    from django.contrib.auth import get_user_model
+
+    from sandbox.lms import dates, models
+
+    models.CourseEnrollment.objects.all().delete()
+    models.Course.objects.filter(course_key__startswith="course-v1:Prop+").delete()
+    made = []
+    for index, (start, end, verified) in enumerate(courses):
+        made.append(models.Course.objects.create(
+            course_key=f"course-v1:Prop+C{index}+2026", display_name="c", org="Prop",
+            start=None if start is None else T0 + datetime.timedelta(minutes=start),
+            end=None if end is None else T0 + datetime.timedelta(minutes=end),
+            modes=["audit", "verified"] if verified else ["audit", "honor"]))
+    users = list(get_user_model().objects.filter(username__startswith="p").order_by("pk"))
+    users += [get_user_model().objects.create(username=f"p{i}") for i in range(len(users), len(enrolments))]
+    for user, (course, created, audit, active) in zip(users, enrolments, strict=False):
+        course = made[course % len(made)]
+        row = models.CourseEnrollment.objects.create(user=user, course=course, is_active=active,
+                                                     mode="audit" if audit else "verified")
+        models.CourseEnrollment.objects.filter(pk=row.pk).update(created=T0 + datetime.timedelta(minutes=created))
+    after = T0 + datetime.timedelta(minutes=span[0])
+    for after, upto in ((after, after + datetime.timedelta(minutes=span[1])),  # a day's span, and all of them
+                        (T0 - datetime.timedelta(days=61), T0 + datetime.timedelta(days=120))):
+        expected = sorted((end["user_id"], end["course_key"], end["mode"], end["ended_at"], end["reason"])
+                          for end in dates.access_ends_between(after, upto))
+        queried = sorted((end["user_id"], end["course_key"], end["mode"], end["ended_at"], end["reason"])
+                         for end in dates.access_ends_query(after, upto))
+        assert queried == expected

@@ -90,14 +90,15 @@ def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
         days = days.filter(user_id__gt=after_user_id)
     if upto_user_id is not None:
         days = days.filter(user_id__lte=upto_user_id)
-    # The day's active enrolment by scalar subqueries (the course's id, then the enrolment), not an
-    # EXISTS over a join: MariaDB turns that into a semi-join driven by the courses, reading every
-    # activity day of each course for every range (and refuses one with a subquery inside).
+    # The day's active enrolment made outside the spans, by one scalar subquery (over the course's id
+    # by another), not an EXISTS over a join: MariaDB turns that into a semi-join driven by the
+    # courses, reading every activity day of each course for every range (and refuses an EXISTS
+    # with a subquery inside).
     course_id = Subquery(models.Course.objects.filter(course_key=OuterRef(OuterRef("course_key"))).values("pk")[:1])
-    enrolled_at = Subquery(enrollments.filter(user_id=OuterRef("user_id"), course_id=course_id).values("created")[:1])
-    last_days = (days.annotate(enrolled_at=enrolled_at).filter(enrolled_at__isnull=False)
-                 .exclude(made_in_spans("enrolled_at"))
-                 .annotate(last_day=Subquery(_last_active_day())).filter(date=F("last_day"))
+    enrolled_before = Subquery(enrollments.filter(user_id=OuterRef("user_id"), course_id=course_id)
+                               .exclude(made_in_spans("created")).values("pk")[:1])
+    last_days = (days.annotate(last_day=Subquery(_last_active_day())).filter(date=F("last_day"))
+                 .annotate(enrolment=enrolled_before).filter(enrolment__isnull=False)
                  .annotate(last_activity_at=Cast("date", DateTimeField()))
                  .values("user_id", "course_key", "last_activity_at"))
     return _with_last_activity(enrollments.filter(made_in_spans("created"))).union(last_days, all=True)
