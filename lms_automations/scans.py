@@ -193,7 +193,7 @@ def _scan_range(source, windows, now, user_range):
         else:
             Event.objects.bulk_create(_streamed_events(source, windows, now, stamp), ignore_conflicts=True,
                                       batch_size=5000)
-        return _hand_over_new(stamp, user_range)
+        return hand_over_new(stamp, user_range)
 
 
 def _streamed_events(rows, windows, now, stamp):
@@ -217,11 +217,11 @@ def streak_key(user_id, course_key, days, last_activity):
     return f"inactive:{user_id}:{course_key}:{days}:{last_activity.date().isoformat()}"[:255]
 
 
-def _hand_over_new(stamp, user_range):
+def hand_over_new(stamp, user_range, event_type=EVENT_TYPE):
     """Hand the range's new events to the engine once its transaction commits: one hand-over per
     learner (its dispatch takes all of that learner's new events); returns how many are new."""
     after, upto = user_range
-    new = Event.objects.filter(recorded_at__gte=stamp, event_type=EVENT_TYPE, source=Event.SOURCE.scan,
+    new = Event.objects.filter(recorded_at__gte=stamp, event_type=event_type, source=Event.SOURCE.scan,
                                dispatched_at__isnull=True)
     if after is not None:
         new = new.filter(user_id__gt=after)
@@ -229,7 +229,7 @@ def _hand_over_new(stamp, user_range):
         new = new.filter(user_id__lte=upto)
     learners = list(new.order_by().values("user_id").annotate(key=Min("idempotency_key"), count=Count("id")))
 
-    items = [(learner["key"], EVENT_TYPE, learner["user_id"]) for learner in learners]
+    items = [(learner["key"], event_type, learner["user_id"]) for learner in learners]
     if items:
         # One hand-off for the range (one message for the batched dispatcher).
         transaction.on_commit(lambda: recording.hand_over(items))

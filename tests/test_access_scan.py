@@ -104,11 +104,68 @@ def test_the_sandbox_query_of_access_ends_gives_what_the_lms_computes(courses, e
         row = models.CourseEnrollment.objects.create(user=user, course=course, is_active=active,
                                                      mode="audit" if audit else "verified")
         models.CourseEnrollment.objects.filter(pk=row.pk).update(created=T0 + datetime.timedelta(minutes=created))
-    after = T0 + datetime.timedelta(minutes=span[0])
-    for after, upto in ((after, after + datetime.timedelta(minutes=span[1])),  # a day's span, and all of them
+    start = T0 + datetime.timedelta(minutes=span[0])
+    for after, upto in ((start, start + datetime.timedelta(minutes=span[1])),  # a day's span, and all of them
                         (T0 - datetime.timedelta(days=61), T0 + datetime.timedelta(days=120))):
         expected = sorted((end["user_id"], end["course_key"], end["mode"], end["ended_at"], end["reason"])
                           for end in dates.access_ends_between(after, upto))
         queried = sorted((end["user_id"], end["course_key"], end["mode"], end["ended_at"], end["reason"])
                          for end in dates.access_ends_query(after, upto))
         assert queried == expected
+
+
+def test_both_ways_of_reading_the_host_record_the_same_keys_and_payloads(ada, monkeypatch, run_on_commit):
+    """The sandbox's queryset (one INSERT … SELECT) and the same ends streamed as dicts (the openedx
+    backend's way: bulk inserts) record the same events; an upgraded learner's end is the course's."""
+    from sandbox.lms import dates
+
+    listen()
+    bob = services.create_learner("bob", "bob@example.com")
+    with time_machine.travel(T0 + datetime.timedelta(days=2, microseconds=5), tick=False):
+        services.enroll(bob, COURSE)
+    cy = services.create_learner("cy", "cy@example.com")
+    with time_machine.travel(T0, tick=False):
+        services.enroll(cy, COURSE, mode="verified")
+    after, upto = T0, T0 + datetime.timedelta(days=100)
+
+    def recorded():
+        return sorted((e.user.username, e.idempotency_key, e.payload["reason"], e.payload["mode"],
+                       e.payload["ended_at"], e.payload["course_key"], e.source, e.occurred_at)
+                      for e in Event.objects.filter(event_type="access.ended"))
+
+    PeriodicScan.objects.update_or_create(name=access_scan.WATERMARK, defaults={"last_run_at": after})
+    with run_on_commit():
+        assert access_scan.scan_access_ends(upto) == 3
+    in_sql = recorded()
+    Event.objects.all().delete()
+    PeriodicScan.objects.update_or_create(name=access_scan.WATERMARK, defaults={"last_run_at": after})
+    monkeypatch.setattr(SandboxHost, "access_ends_between", lambda self, *span: iter(dates.access_ends_between(*span)))
+    with run_on_commit():
+        assert access_scan.scan_access_ends(upto) == 3
+    assert recorded() == in_sql
+    assert [row[:5] for row in in_sql] == [
+        ("ada", f"access-ended:{ada.pk}:{COURSE}:audit_expired:2026-03-30", "audit_expired", "audit",
+         "2026-03-30T09:00:00+00:00"),
+        ("bob", f"access-ended:{bob.pk}:{COURSE}:audit_expired:2026-04-01", "audit_expired", "audit",
+         "2026-04-01T09:00:00.000005+00:00"),
+        ("cy", f"access-ended:{cy.pk}:{COURSE}:course_ended:2026-05-31", "course_ended", "verified",
+         "2026-05-31T09:00:00+00:00")]
+    with run_on_commit():
+        PeriodicScan.objects.update_or_create(name=access_scan.WATERMARK, defaults={"last_run_at": after})
+        assert access_scan.scan_access_ends(upto) == 0, "a rerun over the same span records nothing twice"
+
+
+def test_the_day_s_ends_are_handed_over_once_per_learner_after_commit(ada, monkeypatch, run_on_commit):
+    from lms_automations.happened import recording
+
+    listen()
+    bob = services.create_learner("bob", "bob@example.com")
+    with time_machine.travel(T0, tick=False):
+        services.enroll(bob, COURSE)
+    handed = []
+    monkeypatch.setattr(recording, "hand_over", handed.append)
+    PeriodicScan.objects.update_or_create(name=access_scan.WATERMARK, defaults={"last_run_at": T0})
+    with run_on_commit():
+        assert access_scan.scan_access_ends(T0 + datetime.timedelta(weeks=4, days=1)) == 2
+    assert len(handed) == 1
+    assert sorted(user for _key, _type, user in handed[0]) == [ada.pk, bob.pk]

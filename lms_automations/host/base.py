@@ -89,7 +89,9 @@ class HostBackend:
     def access_ends_between(self, after, upto):
         """The active enrolments whose access ended in ``(after, upto]`` by a date: dicts ``{"user_id",
         "course_key", "mode", "ended_at", "reason"}``, reason ``audit_expired`` (course duration limits)
-        or ``course_ended``, whichever came first (the daily access scan)."""
+        or ``course_ended``, whichever came first (the daily access scan). Either an iterable of those
+        dicts, or a ``QuerySet`` over the plugin's database whose ``values()`` rows have those keys
+        (the scan inserts its events from it in one ``INSERT … SELECT``)."""
         self._missing("list access ends")
 
     def upgrade_deadline(self, user_id, course_key):

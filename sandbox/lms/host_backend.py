@@ -206,7 +206,8 @@ class SandboxHost(HostBackend):
         return dates.access_expires_at(_user(user_id), course_key)
 
     def access_ends_between(self, after, upto):
-        return dates.access_ends_between(after, upto)
+        """A queryset (the plugin's database): the access scan inserts its events from it in SQL."""
+        return dates.access_ends_query(after, upto)
 
     def upgrade_deadline(self, user_id, course_key):
         course = _course(course_key)
