@@ -171,12 +171,86 @@ def _seed(learners, now):
     bulk_support.analyze(get_user_model(), models.CourseEnrollment, models.UserActivity)
 
 
+def measure_access(expiries):
+    """The daily access scan over ``expiries`` audit enrolments whose access ends in the day: the
+    set-based scan (one ``INSERT … SELECT``) beside, in the same run, the same ends computed in
+    Python and recorded through ``recording.record_events`` 1,000 at a time (the former path)."""
+    import bulk_support  # pylint: disable=import-outside-toplevel
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from lms_automations import recording
+    from lms_automations.happened import access_scan
+    from lms_automations.models import Automation, Event, PeriodicScan, Trigger
+    from sandbox.lms import dates, models
+
+    bulk_support.fresh_database()
+    handed = recording.hand_over
+    recording.hand_over = lambda *args: None  # no broker here: measure the scan, not the dispatch
+    try:
+        now = timezone.now()
+        Trigger.objects.create(automation=Automation.objects.create(name="access", status="active"), position=0,
+                               event_type="access.ended")
+        course = models.Course.objects.create(course_key="course-v1:Bench+A1+2026", display_name="A1", org="Bench",
+                                              start=now - datetime.timedelta(days=60),
+                                              end=now + datetime.timedelta(days=60))
+        low, high = bulk_support.seed_learners(expiries, "access", now)
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(models.CourseEnrollment._meta.db_table)} (user_id, course_id, mode, is_active, "
+                f"created) SELECT u.id, %s, 'audit', TRUE, %s FROM {quote('auth_user')} u WHERE u.id BETWEEN %s AND %s",
+                [course.pk, connection.ops.adapt_datetimefield_value(now - dates.AUDIT_ACCESS
+                                                                     - datetime.timedelta(hours=12)), low, high])
+        after = now - datetime.timedelta(days=1)
+
+        def scan():
+            PeriodicScan.objects.update_or_create(name=access_scan.WATERMARK, defaults={"last_run_at": after})
+            started = time.perf_counter()
+            recorded = access_scan.scan_access_ends(now)
+            return recorded, time.perf_counter() - started
+
+        def former():
+            started = time.perf_counter()
+            ends = [access_scan._event(end, now, now) for end in dates.access_ends_between(after, now)]  # noqa: SLF001
+            events = [{"event_type": e.event_type, "user_id": e.user_id, "occurred_at": now, "source": e.source,
+                       "idempotency_key": e.idempotency_key, "payload": e.payload} for e in ends]
+            recorded = 0
+            for start in range(0, len(events), 1000):
+                with transaction.atomic():
+                    recorded += len(recording.record_events(events[start:start + 1000]))
+            return recorded, time.perf_counter() - started
+
+        with bulk_support.counting() as counts:
+            recorded, seconds = scan()
+        Event.objects.filter(event_type="access.ended").delete()
+        former_recorded, former_seconds = former()
+    finally:
+        recording.hand_over = handed
+    vendor = connection.vendor
+    print(f"[{vendor}] access scan: {recorded} ends in {seconds:.2f} s ({counts['statements']} statements, "
+          f"{counts['commits']} commits); former path (Python, record_events) {former_recorded} in "
+          f"{former_seconds:.2f} s")
+    return [bulk_support.row(f"access scan, duration [{vendor}]", expiries, seconds, "s",
+                             "former path: ends in Python, record_events (s)", former_seconds,
+                             counts["statements"], counts["commits"], recorded)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enrolments", type=int, nargs="+", default=DEFAULT_SIZES)
+    parser.add_argument("--access", type=int, nargs="*", default=[],
+                        help="also measure the access scan over this many expiring enrolments")
     args = parser.parse_args()
-    for line in results(args):
-        print(line)
+    if args.enrolments != [0]:
+        for line in results(args):
+            print(line)
+    import django  # pylint: disable=import-outside-toplevel
+
+    django.setup()
+    for size in args.access:
+        for line in measure_access(size):
+            print(line)
 
 
 if __name__ == "__main__":
