@@ -212,7 +212,8 @@ def measure_access(expiries):
 
         def former():
             started = time.perf_counter()
-            ends = [access_scan._event(end, now, now) for end in dates.access_ends_between(after, now)]  # noqa: SLF001
+            ends = [access_scan._event(end, now, now)  # pylint: disable=protected-access
+                    for end in dates.access_ends_between(after, now)]
             events = [{"event_type": e.event_type, "user_id": e.user_id, "occurred_at": now, "source": e.source,
                        "idempotency_key": e.idempotency_key, "payload": e.payload} for e in ends]
             recorded = 0
