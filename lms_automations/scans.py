@@ -146,7 +146,7 @@ def streak_windows(thresholds, now):
 def candidate_spans(windows):
     """The instants the host is asked about (``enrollment_activity``'s ``spans``): the windows'
     ``(after, upto]``, widened by a millisecond each way (SQLite compares instants to the millisecond,
-    the host at its own precision: a candidate may be read twice as far, never missed) and merged
+    the host at its own precision: a streak on a window's edge is never left out) and merged
     where they overlap (a backlog of days makes the thresholds' windows one span). The host answers
     the enrolments whose last activity may lie in a span; the windows then keep the exact ones."""
     spans = []

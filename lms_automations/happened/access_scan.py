@@ -79,6 +79,8 @@ def _record(ends, now):
         else:
             batch = []
             for end in ends:
+                if end["user_id"] is None:  # INSERT IGNORE would store learner 0 on MySQL
+                    continue
                 batch.append(_event(end, now, stamp))
                 if len(batch) >= BATCH:
                     Event.objects.bulk_create(batch, ignore_conflicts=True)
