@@ -78,7 +78,8 @@ def insert_events(source, windows, *, now, stamp):
         key=("'inactive:'", "a.user_id", "':'", "a.course_key", "':'", "t.days", "':'", dialect["date"].format(x=last)),
         payload=("'user_id', a.user_id", "'course_key', a.course_key", "'days', t.days",
                  "'last_activity_at', " + dialect["iso"].format(x=last)),
-        joins=f"CROSS JOIN ({days_table}) t", where=" OR ".join(conditions), where_params=window_params)
+        names=("user_id", "course_key", "last_activity_at"), joins=f"CROSS JOIN ({days_table}) t",
+        where=" OR ".join(conditions), where_params=window_params)
 
 
 def insert_access_ends(source, *, now, stamp):
@@ -92,14 +93,20 @@ def insert_access_ends(source, *, now, stamp):
         key=("'access-ended:'", "a.user_id", "':'", "a.course_key", "':'", "a.reason", "':'",
              dialect["date"].format(x=ended)),
         payload=("'user_id', a.user_id", "'course_key', a.course_key", "'reason', a.reason",
-                 "'mode', COALESCE(a.mode, '')", "'ended_at', " + dialect["iso"].format(x=ended)))
+                 "'mode', COALESCE(a.mode, '')", "'ended_at', " + dialect["iso"].format(x=ended)),
+        names=("user_id", "course_key", "mode", "ended_at", "reason"))
 
 
-def _insert(event_type, source, *, now, stamp, key, payload, joins="", where="", where_params=()):
-    """``INSERT … SELECT`` of one event per row of ``source`` (fenced as a derived table ``a``),
-    conflicts on the idempotency key ignored; returns the database's row count."""
+def _insert(event_type, source, *, now, stamp, key, payload, names, joins="", where="", where_params=()):
+    """``INSERT … SELECT`` of one event per row of ``source`` (fenced as a derived table ``a`` whose
+    columns are ``names``), conflicts on the idempotency key ignored; returns the database's row count."""
     dialect = DIALECTS[connection.vendor]
     source_sql, source_params = source.query.get_compiler(connection=connection).as_sql()
+    if source.query.combinator:
+        # A union's columns are named by its first part, which Django 4.2 aliases "col1", "col2"…
+        # for model fields: a first part with no rows names them as the statement reads them.
+        nulls = ", ".join(f"NULL AS {connection.ops.quote_name(name)}" for name in names)
+        source_sql = f"SELECT {nulls} WHERE 1 = 0 UNION ALL {source_sql}"
     columns = ", ".join(connection.ops.quote_name(Event._meta.get_field(name).column) for name in (
         "event_type", "user", "payload", "occurred_at", "source", "idempotency_key", "recorded_at",
         "dispatch_status", "dispatch_note", "dispatch_attempts"))
