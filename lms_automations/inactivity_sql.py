@@ -1,5 +1,6 @@
 """The inactivity scan's one statement per range: ``INSERT … SELECT`` of the new ``activity.inactive``
-events from the host's query, conflicts on the idempotency key ignored (ADR 0014).
+events from the host's query, conflicts on the idempotency key ignored (ADR 0014); and the access
+scan's one statement for the day's ``access.ended`` (``insert_access_ends``).
 
 Used where the host's tables live in the plugin's database (the sandbox LMS; an Open edX LMS whose
 backend returns a queryset). The key and the payload are those ``scans._streamed_events`` builds in
@@ -61,7 +62,6 @@ def insert_events(source, windows, *, now, stamp):
     """Insert the events of ``source`` (a queryset with values ``user_id``, ``course_key``,
     ``last_activity_at``) whose last activity lies in a threshold's window; one statement."""
     dialect = DIALECTS[connection.vendor]
-    source_sql, source_params = source.query.get_compiler(connection=connection).as_sql()
     last = "a.last_activity_at"
     sortable = dialect["sortable"].format(x=last)
     conditions, window_params = [], []
@@ -73,22 +73,52 @@ def insert_events(source, windows, *, now, stamp):
             window_params.append(_sortable_param(after))
         conditions.append(condition + ")")
     days_table = " UNION ALL ".join(f"SELECT {int(days)} AS days" for days, _after, _upto in windows)
-    key = dialect["key"].format(parts=dialect["join"].join(
-        ("'inactive:'", "a.user_id", "':'", "a.course_key", "':'", "t.days", "':'", dialect["date"].format(x=last))))
-    payload = dialect["json"].format(pairs=", ".join((
-        "'user_id', a.user_id", "'course_key', a.course_key", "'days', t.days",
-        "'last_activity_at', " + dialect["iso"].format(x=last))))
+    return _insert(
+        "activity.inactive", source, now=now, stamp=stamp,
+        key=("'inactive:'", "a.user_id", "':'", "a.course_key", "':'", "t.days", "':'", dialect["date"].format(x=last)),
+        payload=("'user_id', a.user_id", "'course_key', a.course_key", "'days', t.days",
+                 "'last_activity_at', " + dialect["iso"].format(x=last)),
+        names=("user_id", "course_key", "last_activity_at"), joins=f"CROSS JOIN ({days_table}) t",
+        where=" OR ".join(conditions), where_params=window_params)
+
+
+def insert_access_ends(source, *, now, stamp):
+    """Insert ``access.ended`` for every end of ``source`` (a queryset with values ``user_id``,
+    ``course_key``, ``mode``, ``ended_at``, ``reason``); one statement. The key and payload are
+    those ``happened.access_scan`` builds in Python."""
+    dialect = DIALECTS[connection.vendor]
+    ended = "a.ended_at"
+    return _insert(
+        "access.ended", source, now=now, stamp=stamp,
+        key=("'access-ended:'", "a.user_id", "':'", "a.course_key", "':'", "a.reason", "':'",
+             dialect["date"].format(x=ended)),
+        payload=("'user_id', a.user_id", "'course_key', a.course_key", "'reason', a.reason",
+                 "'mode', COALESCE(a.mode, '')", "'ended_at', " + dialect["iso"].format(x=ended)),
+        names=("user_id", "course_key", "mode", "ended_at", "reason"))
+
+
+def _insert(event_type, source, *, now, stamp, key, payload, names, joins="", where="", where_params=()):
+    """``INSERT … SELECT`` of one event per row of ``source`` (fenced as a derived table ``a`` whose
+    columns are ``names``), conflicts on the idempotency key ignored; returns the database's row count."""
+    dialect = DIALECTS[connection.vendor]
+    source_sql, source_params = source.query.get_compiler(connection=connection).as_sql()
+    if source.query.combinator:
+        # A union's columns are named by its first part, which Django 4.2 aliases "col1", "col2"…
+        # for model fields: a first part with no rows names them as the statement reads them.
+        nulls = ", ".join(f"NULL AS {connection.ops.quote_name(name)}" for name in names)
+        source_sql = f"SELECT {nulls} WHERE 1 = 0 UNION ALL {source_sql}"
     columns = ", ".join(connection.ops.quote_name(Event._meta.get_field(name).column) for name in (
         "event_type", "user", "payload", "occurred_at", "source", "idempotency_key", "recorded_at",
         "dispatch_status", "dispatch_note", "dispatch_attempts"))
     sql = (f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
            f"{connection.ops.quote_name(Event._meta.db_table)} ({columns}) "
-           f"SELECT %s, a.user_id, {payload}, %s, %s, {key}, %s, %s, '', 0 "
-           f"FROM ({source_sql} {dialect['fence']}) a CROSS JOIN ({days_table}) t WHERE {' OR '.join(conditions)} "
+           f"SELECT %s, a.user_id, {dialect['json'].format(pairs=', '.join(payload))}, %s, %s, "
+           f"{dialect['key'].format(parts=dialect['join'].join(key))}, %s, %s, '', 0 "
+           f"FROM ({source_sql} {dialect['fence']}) a {joins} {f'WHERE {where}' if where else ''} "
            f"{connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, None, None) or ''}")
     adapt = connection.ops.adapt_datetimefield_value
-    params = ["activity.inactive", adapt(now), Event.SOURCE.scan, adapt(stamp), Event.DISPATCH.pending,
-              *source_params, *window_params]
+    params = [event_type, adapt(now), Event.SOURCE.scan, adapt(stamp), Event.DISPATCH.pending,
+              *source_params, *where_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -18,6 +18,12 @@ that reached a threshold since the last complete scan; the idempotency key still
 any overlap. A threshold starts at the moment an automation starts asking for it
 (``start_watermarks``), or at its first scan: never at the dawn of time, since only streaks that
 reach it from then on can start anyone (SPEC §5.1).
+
+The windows also go to the host (``candidate_spans``, ADR 0025): it reads only the enrolments whose
+last activity may lie in one — those made, and those last active, in the windows' days — so a day
+after a daily scan costs the enrolments and activity days of a few days, not every enrolment with
+its last activity. A tick that missed days has wider windows, merged into one span: every due event
+is still recorded once.
 """
 import datetime
 import logging
@@ -35,6 +41,10 @@ SCAN_INTERVAL = datetime.timedelta(days=1)
 #: Enrolments whose events one statement (and one transaction) records.
 SCAN_BATCH = 50000
 EVENT_TYPE = "activity.inactive"
+#: Windows no wider than this (a scan the day after the last one) are read in one range.
+NARROW_WINDOW = datetime.timedelta(days=2)
+#: How much wider than a threshold's window the host is asked about (``candidate_spans``).
+SPAN_SLACK = datetime.timedelta(milliseconds=1)
 
 
 def run_due_scans(now):
@@ -99,10 +109,14 @@ def scan_inactivity(now, thresholds=None, *, batch=None):
         _advance_watermarks(now)
         return 0
     windows = streak_windows(thresholds, now)
+    spans = candidate_spans(windows)
     host, batch, recorded, after = get_host(), batch or SCAN_BATCH, 0, None
-    while True:
-        upto = host.enrollment_user_id_bound(after, batch)
-        recorded += _scan_range(host.enrollment_activity(after, upto), windows, now, (after, upto))
+    # A day after a daily scan, one statement over the site: the candidates of one day's windows
+    # are few, and walking the ranges would read every enrolment again. After missed days, ranges.
+    narrow = all(upto - after <= NARROW_WINDOW for _days, after, upto in windows)
+    while spans:  # no window today (every threshold new): nothing to read
+        upto = None if narrow else host.enrollment_user_id_bound(after, batch)
+        recorded += _scan_range(host.enrollment_activity(after, upto, spans), windows, now, (after, upto))
         if upto is None:
             break
         after = upto
@@ -127,6 +141,22 @@ def streak_windows(thresholds, now):
         if mark < now:
             windows.append((days, mark - span, now - span))
     return windows
+
+
+def candidate_spans(windows):
+    """The instants the host is asked about (``enrollment_activity``'s ``spans``): the windows'
+    ``(after, upto]``, widened by a millisecond each way (SQLite compares instants to the millisecond,
+    the host at its own precision: a streak on a window's edge is never left out) and merged
+    where they overlap (a backlog of days makes the thresholds' windows one span). The host answers
+    the enrolments whose last activity may lie in a span; the windows then keep the exact ones."""
+    spans = []
+    for _days, after, upto in sorted(windows, key=lambda window: (window[1] is not None, window[1])):
+        after, upto = (None if after is None else after - SPAN_SLACK), upto + SPAN_SLACK
+        if spans and (after is None or after <= spans[-1][1]):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], upto))  # sorted: the earlier one starts first
+        else:
+            spans.append((after, upto))
+    return spans
 
 
 def watermark_name(days):
@@ -163,7 +193,7 @@ def _scan_range(source, windows, now, user_range):
         else:
             Event.objects.bulk_create(_streamed_events(source, windows, now, stamp), ignore_conflicts=True,
                                       batch_size=5000)
-        return _hand_over_new(stamp, user_range)
+        return hand_over_new(stamp, user_range)
 
 
 def _streamed_events(rows, windows, now, stamp):
@@ -187,11 +217,11 @@ def streak_key(user_id, course_key, days, last_activity):
     return f"inactive:{user_id}:{course_key}:{days}:{last_activity.date().isoformat()}"[:255]
 
 
-def _hand_over_new(stamp, user_range):
+def hand_over_new(stamp, user_range, event_type=EVENT_TYPE):
     """Hand the range's new events to the engine once its transaction commits: one hand-over per
     learner (its dispatch takes all of that learner's new events); returns how many are new."""
     after, upto = user_range
-    new = Event.objects.filter(recorded_at__gte=stamp, event_type=EVENT_TYPE, source=Event.SOURCE.scan,
+    new = Event.objects.filter(recorded_at__gte=stamp, event_type=event_type, source=Event.SOURCE.scan,
                                dispatched_at__isnull=True)
     if after is not None:
         new = new.filter(user_id__gt=after)
@@ -199,7 +229,7 @@ def _hand_over_new(stamp, user_range):
         new = new.filter(user_id__lte=upto)
     learners = list(new.order_by().values("user_id").annotate(key=Min("idempotency_key"), count=Count("id")))
 
-    items = [(learner["key"], EVENT_TYPE, learner["user_id"]) for learner in learners]
+    items = [(learner["key"], event_type, learner["user_id"]) for learner in learners]
     if items:
         # One hand-off for the range (one message for the batched dispatcher).
         transaction.on_commit(lambda: recording.hand_over(items))

@@ -8,23 +8,29 @@ and date (its idempotency key), so an overlap or a rerun records nothing twice. 
 back one day only: ends that lay in the past when the plugin (or the scan) started are not
 announced, as "only future events" asks. Unenrolment, the third way access ends, is the LMS's own
 signal (``transitions._enrollment_deactivated`` derives it).
+
+Set-based like the inactivity scan (ADR 0014): a host whose tables share the plugin's database (the
+sandbox) answers a queryset and the day's events are one ``INSERT … SELECT``; a host that streams its
+ends (``openedx``: course duration limits compute each expiry) has them bulk-inserted. Either way one
+transaction, conflicts on the keys ignored, one hand-over per learner after commit.
 """
 import datetime
 import logging
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from ..host import get_host
 from ..models import Event, PeriodicScan
-from . import recording
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "access.ended"
 WATERMARK = "access_ended:watermark"
 #: How far back the very first scan looks.
 FIRST_LOOK_BACK = datetime.timedelta(days=1)
-#: Events recorded per transaction.
-BATCH = 1000
+#: Streamed ends written per insert (all in one transaction).
+BATCH = 5000
 
 
 def scan_access_ends(now):
@@ -38,13 +44,7 @@ def scan_access_ends(now):
     after = mark if mark is not None else now - FIRST_LOOK_BACK
     recorded = 0
     if after < now and anyone_listens(EVENT_TYPE):
-        batch = []
-        for end in get_host().access_ends_between(after, now):
-            batch.append(_event(end, now))
-            if len(batch) >= BATCH:
-                recorded += _record(batch)
-                batch = []
-        recorded += _record(batch)
+        recorded = _record(get_host().access_ends_between(after, now), now)
         log.info("lms_automations: access scan recorded %d access end(s) in (%s, %s]", recorded, after, now)
     # Only a scan that went through every end moves the watermark on.
     PeriodicScan.objects.update_or_create(name=WATERMARK, defaults={"last_run_at": max(now, after)})
@@ -56,16 +56,34 @@ def access_end_key(user_id, course_key, reason, ended_at):
     return f"access-ended:{user_id}:{course_key}:{reason}:{ended_at.date().isoformat()}"[:255]
 
 
-def _event(end, now):
+def _event(end, now, stamp):
     ended_at = end["ended_at"].astimezone(datetime.UTC)
-    return {"event_type": EVENT_TYPE, "user_id": end["user_id"], "occurred_at": now, "source": Event.SOURCE.scan,
-            "idempotency_key": access_end_key(end["user_id"], end["course_key"], end["reason"], ended_at),
-            "payload": {"user_id": end["user_id"], "course_key": str(end["course_key"]), "reason": end["reason"],
-                        "mode": end.get("mode") or "", "ended_at": ended_at.isoformat()}}
+    return Event(event_type=EVENT_TYPE, user_id=end["user_id"], occurred_at=now, source=Event.SOURCE.scan,
+                 recorded_at=stamp,
+                 idempotency_key=access_end_key(end["user_id"], end["course_key"], end["reason"], ended_at),
+                 payload={"user_id": end["user_id"], "course_key": str(end["course_key"]), "reason": end["reason"],
+                          "mode": end.get("mode") or "", "ended_at": ended_at.isoformat()})
 
 
-def _record(events):
-    if not events:
-        return 0
+def _record(ends, now):
+    """Write the ends' events in one transaction — one ``INSERT … SELECT`` from a host queryset,
+    else bulk inserts of the streamed ends — conflicts on the keys ignored; hand the new ones over
+    after commit (one hand-over per learner); returns how many are new."""
+    from .. import inactivity_sql  # pylint: disable=import-outside-toplevel
+    from ..scans import hand_over_new  # pylint: disable=import-outside-toplevel
+
+    stamp = timezone.now()
     with transaction.atomic():
-        return len(recording.record_events(events))
+        if isinstance(ends, QuerySet) and inactivity_sql.supported():
+            inactivity_sql.insert_access_ends(ends, now=now, stamp=stamp)
+        else:
+            batch = []
+            for end in ends:
+                if end["user_id"] is None:  # INSERT IGNORE would store learner 0 on MySQL
+                    continue
+                batch.append(_event(end, now, stamp))
+                if len(batch) >= BATCH:
+                    Event.objects.bulk_create(batch, ignore_conflicts=True)
+                    batch = []
+            Event.objects.bulk_create(batch, ignore_conflicts=True)
+        return hand_over_new(stamp, (None, None), EVENT_TYPE)

@@ -96,7 +96,9 @@ class HostBackend:
     def access_ends_between(self, after, upto):
         """The active enrolments whose access ended in ``(after, upto]`` by a date: dicts ``{"user_id",
         "course_key", "mode", "ended_at", "reason"}``, reason ``audit_expired`` (course duration limits)
-        or ``course_ended``, whichever came first (the daily access scan)."""
+        or ``course_ended``, whichever came first (the daily access scan). Either an iterable of those
+        dicts, or a ``QuerySet`` over the plugin's database whose ``values()`` rows have those keys
+        (the scan inserts its events from it in one ``INSERT … SELECT``)."""
         self._missing("list access ends")
 
     def upgrade_deadline(self, user_id, course_key):
@@ -113,14 +115,21 @@ class HostBackend:
     def last_activity(self, user_id, course_key):
         self._missing("read learner activity")
 
-    def enrollment_activity(self, after_user_id=None, upto_user_id=None):
+    def enrollment_activity(self, after_user_id=None, upto_user_id=None, spans=None):
         """The active enrolments of learners with ids in ``(after_user_id, upto_user_id]`` (None: no
         bound) with the instant the learner was last active in the course, else enrolled — for the
         daily inactivity scan, which asks one range of learners at a time. Either a ``QuerySet`` over
         the plugin's database whose ``values()`` rows are ``user_id``, ``course_key`` (text) and
         ``last_activity_at`` (the scan inserts from it in one ``INSERT … SELECT``), or an iterable of
         ``(user_id, course_key, last_activity_at)`` tuples streamed from a cursor (the scan writes them
-        in one bulk insert)."""
+        in one bulk insert).
+
+        ``spans`` (``[(after, upto)]`` instants, ``after`` None for no lower bound): only the
+        enrolments whose last activity lies in ``(after, upto]`` of a span are asked for — the
+        backend reads the enrolments made, and the activity days, in the spans, and their last
+        activity only for those — so the daily scan reads the candidates of its windows, not every
+        enrolment (ADR 0025). A backend may answer more (the scan keeps the exact ones), never
+        fewer; None asks for every enrolment."""
         self._missing("list learner activity")
 
     def get_grade(self, user_id, course_key):

@@ -13,7 +13,8 @@ sent when access ends: the plugin's daily access scan notices, as in Open edX.
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, CharField, DateTimeField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .models import ContentDate, Course, CourseEnrollment, UserDate
@@ -106,6 +107,28 @@ def access_ends_between(after, upto):
         if moment is not None and after < moment <= upto:
             yield {"user_id": enrollment.user_id, "course_key": enrollment.course.course_key,
                    "mode": enrollment.mode, "ended_at": moment, "reason": reason}
+
+
+def access_ends_query(after, upto):
+    """The same ends as ``access_ends_between``, as a queryset over the sandbox tables (values
+    ``user_id``, ``course_key``, ``mode``, ``ended_at``, ``reason``): the access scan inserts its
+    events from it in one ``INSERT … SELECT``. ``access_end`` in SQL: the audit expiry when the
+    enrolment is audit and the course offers verified, the course end, whichever comes first (the
+    expiry on a tie)."""
+    offers_verified = Q(course__modes__icontains='"verified"')  # the JSON list's text holds the slug
+    expiry = Case(When(Q(mode="audit") & offers_verified, then=ExpressionWrapper(
+        Greatest("created", Coalesce("course__start", "created")) + AUDIT_ACCESS, output_field=DateTimeField())),
+        default=None, output_field=DateTimeField())
+    expiry_first = Q(expiry__isnull=False) & (Q(course__end__isnull=True) | Q(expiry__lte=F("course__end")))
+    return (CourseEnrollment.objects.filter(is_active=True).filter(_candidates(after, upto, after - AUDIT_ACCESS))
+            .order_by().annotate(expiry=expiry)
+            .annotate(course_key=F("course__course_key"),
+                      ended_at=Case(When(expiry_first, then=F("expiry")), default=F("course__end"),
+                                    output_field=DateTimeField()),
+                      reason=Case(When(expiry_first, then=Value("audit_expired")), default=Value("course_ended"),
+                                  output_field=CharField()))
+            .filter(ended_at__gt=after, ended_at__lte=upto)
+            .values("user_id", "course_key", "mode", "ended_at", "reason"))
 
 
 def _candidates(after, upto, earliest):

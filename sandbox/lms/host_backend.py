@@ -4,8 +4,13 @@ It answers from the sandbox models and acts through ``sandbox.lms.services``, so
 same signals a real LMS would (an enrolment made by an automation is seen by other automations).
 """
 import datetime
+import operator
+from functools import reduce
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from opaque_keys import InvalidKeyError
 
@@ -34,6 +39,73 @@ def _active_enrollments(course_keys=None, after_user_id=None, upto_user_id=None)
     if upto_user_id is not None:
         rows = rows.filter(user_id__lte=upto_user_id)
     return rows
+
+
+def _last_active_day():
+    """The learner's last active day in the course: one backward step on the (user, course_key,
+    date) unique index."""
+    return (models.UserActivity.objects.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course_key"))
+            .order_by("-date").values("date")[:1])
+
+
+def _course_key():
+    # On MariaDB the course key by a subquery, not a join: the enrolments stay the only table
+    # scanned, so the learner range is read on the (user, course) index (joined, MariaDB walks
+    # each course's enrolments for every range). PostgreSQL plans the join well (a hash of the
+    # courses) and would run the subquery for every enrolment.
+    if connection.vendor != "mysql":
+        return F("course__course_key")
+    return Subquery(models.Course.objects.filter(pk=OuterRef("course_id")).values("course_key")[:1])
+
+
+def _with_last_activity(enrollments):
+    """``user_id``, ``course_key``, ``last_activity_at`` (the last active day, else the enrolment)."""
+    return (enrollments.order_by().annotate(course_key=_course_key())
+            .annotate(last_activity_at=Coalesce(Cast(Subquery(_last_active_day()), DateTimeField()), "created"))
+            .values("user_id", "course_key", "last_activity_at"))
+
+
+def windowed_activity(enrollments, after_user_id, upto_user_id, spans):
+    """The enrolments of ``enrollments`` whose last activity may lie in one of ``spans`` (``[(after,
+    upto)]`` instants). The last activity is the last active day, else the enrolment's instant, so
+    it lies in a span only for enrolments made in one, or last active on a day in one (a day's
+    midnight lies in ``(after, upto]`` exactly when the day lies in ``(after's day, upto's day]``): two
+    disjoint parts, the second without the enrolments of the first; the scan's own window filter
+    keeps the exact ones. Each part reads only its candidates — the enrolments made in the spans (on the
+    ``created`` index), the activity days of the spans within the learner range (on the (user,
+    course_key, date) index: edx-platform's table has no index on the date alone) — and runs the
+    per-enrolment lookups for those only."""
+    spans = list(spans)
+    if not spans:
+        return _with_last_activity(enrollments.none())
+
+    def made_in_spans(field):
+        return reduce(operator.or_, (Q(**{f"{field}__lte": upto}) & (Q(**{f"{field}__gt": after}) if after else Q())
+                                     for after, upto in spans))
+
+    active = reduce(operator.or_, (Q(date__lte=_utc_date(upto)) & (Q(date__gt=_utc_date(after)) if after else Q())
+                                   for after, upto in spans))
+    days = models.UserActivity.objects.order_by().filter(active)
+    if after_user_id is not None:
+        days = days.filter(user_id__gt=after_user_id)
+    if upto_user_id is not None:
+        days = days.filter(user_id__lte=upto_user_id)
+    # The day's active enrolment made outside the spans, by one scalar subquery (over the course's id
+    # by another), not an EXISTS over a join: MariaDB turns that into a semi-join driven by the
+    # courses, reading every activity day of each course for every range (and refuses an EXISTS
+    # with a subquery inside).
+    course_id = Subquery(models.Course.objects.filter(course_key=OuterRef(OuterRef("course_key"))).values("pk")[:1])
+    enrolled_before = Subquery(enrollments.filter(user_id=OuterRef("user_id"), course_id=course_id)
+                               .exclude(made_in_spans("created")).values("pk")[:1])
+    last_days = (days.annotate(last_day=Subquery(_last_active_day())).filter(date=F("last_day"))
+                 .annotate(enrolment=enrolled_before).filter(enrolment__isnull=False)
+                 .annotate(last_activity_at=Cast("date", DateTimeField()))
+                 .values("user_id", "course_key", "last_activity_at"))
+    return _with_last_activity(enrollments.filter(made_in_spans("created"))).union(last_days, all=True)
+
+
+def _utc_date(moment):
+    return moment.astimezone(datetime.UTC).date()
 
 
 def _course(course_key):
@@ -134,7 +206,8 @@ class SandboxHost(HostBackend):
         return dates.access_expires_at(_user(user_id), course_key)
 
     def access_ends_between(self, after, upto):
-        return dates.access_ends_between(after, upto)
+        """A queryset (the plugin's database): the access scan inserts its events from it in SQL."""
+        return dates.access_ends_query(after, upto)
 
     def upgrade_deadline(self, user_id, course_key):
         course = _course(course_key)
@@ -172,29 +245,16 @@ class SandboxHost(HostBackend):
                 .values_list("user_id", flat=True).distinct())
         return list(rows[:limit] if limit else rows)
 
-    def enrollment_activity(self, after_user_id=None, upto_user_id=None):
-        """A queryset over the sandbox tables (the plugin's database): the scan inserts from it in SQL."""
-        from django.db import connection  # pylint: disable=import-outside-toplevel
-        from django.db.models import DateTimeField, F, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
-        from django.db.models.functions import Cast, Coalesce  # pylint: disable=import-outside-toplevel
+    def enrollment_activity(self, after_user_id=None, upto_user_id=None, spans=None):
+        """A queryset over the sandbox tables (the plugin's database): the scan inserts from it in SQL.
 
-        # The last active day: one backward step on the (user, course_key, date) unique index.
-        last_day = (
-            models.UserActivity.objects.filter(user_id=OuterRef("user_id"), course_key=OuterRef("course_key"))
-            .order_by("-date").values("date")[:1]
-        )
-        # On MariaDB the course key by a subquery, not a join: the enrolments stay the only table
-        # scanned, so the learner range is read on the (user, course) index (joined, MariaDB walks
-        # each course's enrolments for every range). PostgreSQL plans the join well (a hash of the
-        # courses) and would run the subquery for every enrolment.
-        course_key = F("course__course_key") if connection.vendor != "mysql" else Subquery(
-            models.Course.objects.filter(pk=OuterRef("course_id")).values("course_key")[:1])
-        return (
-            _active_enrollments(None, after_user_id, upto_user_id).order_by()
-            .annotate(course_key=course_key,
-                      last_activity_at=Coalesce(Cast(Subquery(last_day), DateTimeField()), "created"))
-            .values("user_id", "course_key", "last_activity_at")
-        )
+        With ``spans`` only the candidates are read (``windowed_activity``), so a day whose windows
+        are one day wide reads the enrolments made, and the activity days, in those days: not every
+        enrolment with its last active day."""
+        if spans is not None:
+            return windowed_activity(_active_enrollments(None, after_user_id, upto_user_id), after_user_id,
+                                     upto_user_id, spans)
+        return _with_last_activity(_active_enrollments(None, after_user_id, upto_user_id).order_by())
 
     def get_grade(self, user_id, course_key):
         grade = models.PersistentCourseGrade.objects.filter(

@@ -6,6 +6,10 @@ import datetime
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from opaque_keys.edx.keys import CourseKey
 
 from lms_automations import api, scans
 from lms_automations.engine.tick import run_tick
@@ -13,6 +17,8 @@ from lms_automations.models import Automation, EntryRefusal, Event, Run, Trigger
 from sandbox.lms import services
 
 from .conftest import COURSE, NOW
+
+OTHER = CourseKey.from_string("course-v1:Demo+OX2+2026")
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +100,41 @@ def test_a_streak_that_reached_the_days_before_activation_is_refused_with_the_re
     refusal = EntryRefusal.objects.get(automation=later)
     assert refusal.reason == "before"
     assert "before trigger 1 listened" in refusal.detail
+
+
+OFFSETS = st.integers(min_value=0, max_value=20 * 24 * 60)  # minutes after NOW
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(site=st.lists(st.tuples(st.integers(min_value=1, max_value=6), st.booleans(), OFFSETS, st.booleans(),
+                               st.sets(st.integers(min_value=-2, max_value=21), max_size=4)), min_size=4, max_size=12),
+       spans=st.lists(st.tuples(st.none() | OFFSETS, st.integers(min_value=1, max_value=8 * 24 * 60)), min_size=1,
+                      max_size=3),
+       bounds=st.tuples(*[st.none() | st.integers(min_value=0, max_value=6)] * 2))
+def test_the_windowed_read_gives_every_enrolment_whose_last_activity_lies_in_a_span(lms, host, site, spans, bounds):
+    """ADR 0025 over the real tables' shape: the later of the last active day and the enrolment is
+    the last activity; every active enrolment of the range whose last activity lies in a span comes
+    back, with the full read's values, and nothing the full read would not give."""
+    from standin_rows import ActivityRow, EnrollmentRow  # pylint: disable=import-outside-toplevel
+
+    day = datetime.timedelta(days=1)
+    midnight = NOW.replace(hour=0, minute=0)
+    lms.enrollments.rows, lms.activity.rows = [], []
+    seen = set()
+    for user_id, other, made, active, days in site:
+        course = OTHER if other else COURSE
+        if (user_id, course) in seen:
+            continue
+        seen.add((user_id, course))
+        lms.enrollments.rows.append(EnrollmentRow(user_id, course, "audit", active,
+                                                  NOW + datetime.timedelta(minutes=made)))
+        lms.activity.rows += [ActivityRow(user_id, course, (midnight + offset * day).date()) for offset in days]
+    spans = [(None, NOW + datetime.timedelta(minutes=length)) if start is None else  # no start: all before
+             (NOW + datetime.timedelta(minutes=start), NOW + datetime.timedelta(minutes=start + length))
+             for start, length in spans]
+    full = set(host.enrollment_activity(*bounds))
+    windowed = list(host.enrollment_activity(*bounds, spans))
+    due = {row for row in full if any((after is None or after < row[2]) and row[2] <= upto for after, upto in spans)}
+    assert due <= set(windowed) <= full
+    assert len(windowed) == len(set(windowed)), "each enrolment once"
+    assert [row[0] for row in windowed] == sorted(row[0] for row in windowed), "in learner order"
