@@ -66,29 +66,9 @@ class Receivers:
     """The plugin's LMS receivers, disconnected and connected again at will (as the sandbox connects them)."""
 
     def __init__(self):
-        import importlib
+        from sandbox.lms.apps import plugin_receivers
 
-        from django.apps import apps
-        from django.utils.module_loading import import_string
-
-        from sandbox.lms.signals import DONE_BY_SERVICES, SIGNAL_PATHS
-
-        self.items = []
-        for app_config in apps.get_app_configs():
-            config = (getattr(app_config, "plugin_app", None) or {}).get("signals_config", {}).get("lms.djangoapp")
-            if not config:
-                continue
-            module = importlib.import_module(f"{app_config.name}.{config.get('relative_path', 'signals')}")
-            for receiver in config.get("receivers", []):
-                if receiver["receiver_func_name"] in DONE_BY_SERVICES:
-                    continue
-                try:
-                    signal = SIGNAL_PATHS.get(receiver["signal_path"]) or import_string(receiver["signal_path"])
-                    sender = import_string(receiver["sender_path"]) if receiver.get("sender_path") else None
-                except ImportError:
-                    continue
-                self.items.append((signal, getattr(module, receiver["receiver_func_name"]), sender,
-                                   receiver.get("dispatch_uid")))
+        self.items = list(plugin_receivers())
         self.on = True
 
     def switch(self, on):

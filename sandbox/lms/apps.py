@@ -9,16 +9,20 @@ log = logging.getLogger(__name__)
 PROJECT_TYPE = "lms.djangoapp"
 
 
-def connect_plugin_receivers():
-    """Connect every plugin's declared receivers, as edx-platform's PluginsConfig.ready() does.
+def plugin_receivers(*, apps_only=None):
+    """``(signal, function, sender, dispatch_uid)`` of every plugin's declared LMS receivers, as
+    edx-platform's PluginsConfig.ready() reads them (``apps_only``: only these app labels).
 
     A signal of an LMS module the sandbox does not have is the sandbox's own where it sends one
     (``signals.SIGNAL_PATHS``), else the receiver is skipped; edx-completion's problem-score receiver
-    is replaced by what ``services.score_problem`` does.
+    is replaced by what ``services.score_problem`` does. The benchmarks and tests that switch the
+    plugin's receivers off and on use this list too.
     """
     from .signals import DONE_BY_SERVICES, SIGNAL_PATHS
 
     for app_config in apps.get_app_configs():
+        if apps_only is not None and app_config.label not in apps_only:
+            continue
         plugin_app = getattr(app_config, "plugin_app", None) or {}
         signals_config = plugin_app.get("signals_config", {}).get(PROJECT_TYPE)
         if not signals_config:
@@ -38,11 +42,13 @@ def connect_plugin_receivers():
             except ImportError:
                 log.debug("sandbox: no %s here; %s not connected", receiver["signal_path"], app_config.name)
                 continue
-            signal.connect(
-                getattr(module, receiver["receiver_func_name"]),
-                sender=sender,
-                dispatch_uid=receiver.get("dispatch_uid"),
-            )
+            yield signal, getattr(module, receiver["receiver_func_name"]), sender, receiver.get("dispatch_uid")
+
+
+def connect_plugin_receivers():
+    """Connect every plugin's declared receivers, as edx-platform's PluginsConfig.ready() does."""
+    for signal, function, sender, dispatch_uid in plugin_receivers():
+        signal.connect(function, sender=sender, dispatch_uid=dispatch_uid)
 
 
 def register_default_tracker():

@@ -5,13 +5,10 @@ broker I/O in the host's operation — none at all once the broker has been foun
 
 The operations are the stand-in LMS's real code paths, with an automation listening to every event
 they record (so every event takes the whole path: insert, hand-over at commit, publish)."""
-import importlib
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.module_loading import import_string
 from kombu import Connection
 
 from lms_automations import api, publishing
@@ -19,7 +16,7 @@ from lms_automations.engine import trigger_index
 from lms_automations.models import Event
 from sandbox.celery import app as celery_app
 from sandbox.lms import services
-from sandbox.lms.signals import DONE_BY_SERVICES, SIGNAL_PATHS
+from sandbox.lms.apps import plugin_receivers as sandbox_plugin_receivers
 
 from ..test_publishing import closed_port
 
@@ -43,18 +40,8 @@ LISTENED = sorted({event_type for _op, types, _fold in OPERATIONS.values() for e
 
 
 def plugin_receivers():
-    """``(signal, receiver, sender, dispatch_uid)`` of the plugin's LMS receivers, as the sandbox connects them."""
-    config = apps.get_app_config("lms_automations").plugin_app["signals_config"]["lms.djangoapp"]
-    module = importlib.import_module(f"lms_automations.{config['relative_path']}")
-    for receiver in config["receivers"]:
-        if receiver["receiver_func_name"] in DONE_BY_SERVICES:
-            continue
-        try:
-            signal = SIGNAL_PATHS.get(receiver["signal_path"]) or import_string(receiver["signal_path"])
-            sender = import_string(receiver["sender_path"]) if receiver.get("sender_path") else None
-        except ImportError:
-            continue
-        yield signal, getattr(module, receiver["receiver_func_name"]), sender, receiver.get("dispatch_uid")
+    """The plugin's LMS receivers, as the sandbox connects them."""
+    return sandbox_plugin_receivers(apps_only={"lms_automations"})
 
 
 @pytest.fixture

@@ -1,17 +1,15 @@
 """Fixtures for the stand-in LMS: a recorder on the real signals, and no plugin receivers in the way."""
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from completion.models import BlockCompletion
-from django.apps import apps
 from django.db.models.signals import post_save
-from django.utils.module_loading import import_string
 from openedx_events.tooling import OpenEdxPublicSignal
 
 from sandbox.lms import services
-from sandbox.lms.signals import PROBLEM_WEIGHTED_SCORE_CHANGED, SIGNAL_PATHS
+from sandbox.lms.apps import plugin_receivers
+from sandbox.lms.signals import PROBLEM_WEIGHTED_SCORE_CHANGED
 
 COURSE = "course-v1:Demo+W1+2026"
 _PREFIX = "org.openedx.learning."
@@ -65,29 +63,12 @@ def recorder():
     post_save.disconnect(sender=BlockCompletion, dispatch_uid="sandbox-test-bc")
 
 
-def _plugin_receivers():
-    """(signal, function, sender, dispatch_uid) of every plugin receiver the sandbox connects at ready()."""
-    for app_config in apps.get_app_configs():
-        plugin_app = getattr(app_config, "plugin_app", None) or {}
-        config = plugin_app.get("signals_config", {}).get("lms.djangoapp")
-        if not config:
-            continue
-        module = importlib.import_module(f"{app_config.name}.{config.get('relative_path', 'signals')}")
-        for receiver in config.get("receivers", []):
-            try:
-                signal = SIGNAL_PATHS.get(receiver["signal_path"]) or import_string(receiver["signal_path"])
-                sender = import_string(receiver["sender_path"]) if receiver.get("sender_path") else None
-            except ImportError:
-                continue
-            yield signal, getattr(module, receiver["receiver_func_name"]), sender, receiver.get("dispatch_uid")
-
-
 @pytest.fixture(autouse=True)
 def without_plugin_receivers():
     """These tests are about the stand-in LMS alone, so the plugin's receivers are off while they run."""
     removed = [
         (signal, func, sender, uid)
-        for signal, func, sender, uid in _plugin_receivers()
+        for signal, func, sender, uid in plugin_receivers()
         if signal.disconnect(func, sender=sender, dispatch_uid=uid)
     ]
     yield
