@@ -12,6 +12,9 @@ from lms_automations.models import CustomEventType
 T0 = datetime.datetime(2026, 7, 1, 9, 0, tzinfo=datetime.UTC)
 EVENTS_URL = "/api/automations/v1/events/"
 AUTOMATIONS_URL = "/api/automations/v1/automations/"
+#: The course the REST tests' course team works on, and one of another team.
+MINE = "course-v1:Mine+A+2026"
+THEIRS = "course-v1:Other+B+2026"
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +66,11 @@ def user_with():
     def make(django_user_model, username, *codenames, is_staff=False):
         return _user_with(django_user_model, username, *codenames, is_staff=is_staff)
     return make
+
+
+@pytest.fixture
+def course_team(monkeypatch):
+    """Every user who is not a superuser is on the course team of MINE only."""
+    from sandbox.lms.host_backend import SandboxHost  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(SandboxHost, "staff_course_keys", lambda self, who: None if who.is_superuser else {MINE})

@@ -4,22 +4,15 @@ import pytest
 from lms_automations import api
 from lms_automations.models import Automation, TestLearner
 from sandbox.lms import services
-from sandbox.lms.host_backend import SandboxHost
 
-from .conftest import AUTOMATIONS_URL
-from .test_automations import MINE, THEIRS, document
+from .conftest import AUTOMATIONS_URL, MINE, THEIRS
+from .test_automations import document
 
 pytestmark = pytest.mark.django_db
 
 
 def url(automation):
     return f"{AUTOMATIONS_URL}{automation.pk}/"
-
-
-@pytest.fixture
-def course_team(monkeypatch):
-    """Every user who is not a superuser is on the course team of MINE only."""
-    monkeypatch.setattr(SandboxHost, "staff_course_keys", lambda self, who: None if who.is_superuser else {MINE})
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from lms_automations import api
 from lms_automations.models import Automation, Run
 from sandbox.lms import services
-from sandbox.lms.host_backend import SandboxHost
 
-from .test_automations import MINE, THEIRS, document
+from .conftest import MINE, THEIRS
+from .test_automations import document
 
 pytestmark = pytest.mark.django_db
 ACTIVE = {"status": "active", "steps": [
@@ -18,12 +18,6 @@ ACTIVE = {"status": "active", "steps": [
 
 def url(automation):
     return f"/api/automations/v1/automations/{automation.pk}/"
-
-
-@pytest.fixture
-def course_team(monkeypatch):
-    """Every user who is not a superuser is on the course team of MINE only."""
-    monkeypatch.setattr(SandboxHost, "staff_course_keys", lambda self, who: None if who.is_superuser else {MINE})
 
 
 @pytest.fixture

@@ -7,13 +7,10 @@ import pytest
 
 from lms_automations import api
 from lms_automations.models import Automation, Run
-from sandbox.lms.host_backend import SandboxHost
 
-from .conftest import AUTOMATIONS_URL
+from .conftest import AUTOMATIONS_URL, MINE, THEIRS
 
 pytestmark = pytest.mark.django_db
-MINE = "course-v1:Mine+A+2026"
-THEIRS = "course-v1:Other+B+2026"
 DOCUMENT = {
     "format": "lms-automations/v1", "name": "Tag webinar goers", "description": "", "status": "draft",
     "scope": {"courses": [MINE], "orgs": []},
@@ -34,12 +31,6 @@ def export_url(automation_id):
 def manager(admin_user):
     """A superuser: sees every course (as in admin, only superusers do)."""
     return admin_user
-
-
-@pytest.fixture
-def course_team(monkeypatch):
-    """Every user who is not a superuser is on the course team of MINE only."""
-    monkeypatch.setattr(SandboxHost, "staff_course_keys", lambda self, who: None if who.is_superuser else {MINE})
 
 
 @pytest.fixture

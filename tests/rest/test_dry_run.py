@@ -11,13 +11,10 @@ from lms_automations import api
 from lms_automations.engine import trigger_index
 from lms_automations.models import Event, Trigger
 from sandbox.lms import services
-from sandbox.lms.host_backend import SandboxHost
 
-from .conftest import AUTOMATIONS_URL, T0
+from .conftest import AUTOMATIONS_URL, MINE, T0, THEIRS
 
 pytestmark = pytest.mark.django_db
-MINE = "course-v1:Mine+A+2026"
-THEIRS = "course-v1:Other+B+2026"
 DOCUMENT = {
     "format": "lms-automations/v1", "name": "Welcome", "status": "active",
     "scope": {"courses": [MINE], "orgs": []},
@@ -39,11 +36,6 @@ def url(automation):
 def row_counts():
     return {model.__name__: model.objects.count()
             for app in ("lms_automations", "sandbox_lms", "auth") for model in apps.get_app_config(app).get_models()}
-
-
-@pytest.fixture
-def course_team(monkeypatch):
-    monkeypatch.setattr(SandboxHost, "staff_course_keys", lambda self, who: None if who.is_superuser else {MINE})
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from lms_automations import api
 from lms_automations.models import CustomEventType, Event
 from sandbox.lms.host_backend import SandboxHost
 
-from .conftest import EVENTS_URL
+from .conftest import EVENTS_URL, MINE, THEIRS
 
 pytestmark = pytest.mark.django_db
 URL = "/api/automations/v1/event-types/"
-MINE = "course-v1:Mine+A+2026"
-THEIRS = "course-v1:Other+B+2026"
 
 
 def automation(name, course, trigger, exit_event=None):
