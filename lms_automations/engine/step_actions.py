@@ -37,15 +37,9 @@ class Local:
 
 
 @dataclasses.dataclass
-class Call:
+class Call(Local):
     """An external action to perform after the round commits, and then its outcome."""
 
-    run: Run
-    step: object
-    action_class: type
-    params: dict
-    context: StepContext
-    execution: ActionExecution
     result: object = None
     error: StepError = None
 
